@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_run.c - `slabsim run`: one trace, one policy, one machine, one database row. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_rng.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/runopts.h"
+#include "cli/summary.h"
+#include "policies/registry.h"
+#include "results/db.h"
+#include "sim/replay.h"
+#include "traces/load.h"
+
+#define DEFAULT_DB "results/slabsim.db"
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: slabsim run --trace FILE --policy NAME [OPTION]...\n"
+"\n"
+"Replays the allocation trace FILE against the slab-allocator policy NAME on a\n"
+"simulated machine, prints a summary (operations and fast-path share, lock\n"
+"acquisitions and contention per lock class, cache-line touches and transfers,\n"
+"memory held, cycles per alloc and free, per cpu and per cache) and records the\n"
+"run in a SQLite database, all of it or nothing.\n"
+"\n"
+"FILE is an ftrace text trace (/sys/kernel/tracing/trace, trace_pipe output or\n"
+"'trace-cmd report' text), optionally .gz or .xz compressed, '-' for standard\n"
+"input, or a native trace written by 'slabsim trace import'.  NAME is a policy or\n"
+"a preset ('slabsim policies' lists them).\n"
+"\n"
+"Policy:\n"
+"  -p, --policy NAME       policy or preset\n"
+"  -s, --set NAME=VALUE    set a policy parameter (repeatable; VALUE may be 'auto')\n"
+"Machine:\n"
+"  -c, --cpus N            simulated cpus (default 4; trace cpus fold onto them)\n"
+"  -n, --nodes M           NUMA nodes, cpus split evenly (default 1)\n"
+"      --map fold|spread   trace cpu t runs on cpu t %% N (fold, default) or t*N/T\n"
+"      --ghz G             cycles per nanosecond (default 2.5)\n"
+"      --cache-kb K        private cache per cpu in KiB (default 1024)\n"
+"      --cache-ways W      its associativity (default 16)\n"
+"      --touch-lines L     lines of each object the workload touches (default 1)\n"
+"      --cost NAME=CYCLES  override one entry of the cost table (repeatable;\n"
+"                          'slabsim policies --costs' lists them)\n"
+"Time:\n"
+"      --timing trace|closed  honour trace timestamps (default), or issue each\n"
+"                          cpu's next operation as soon as its last one ends\n"
+"      --time-scale F      divide trace time by F (F=10: ten times the rate)\n"
+"      --sample-ms MS      memory sampling period in simulated ms (default 10)\n"
+"      --seed S            seed of the run's random number generator (default 1)\n"
+"Output:\n"
+"  -d, --db FILE           database (default " DEFAULT_DB ")\n"
+"      --no-db             do not record the run\n"
+"      --replace           replace a recorded run of the same configuration\n"
+"      --top N             caches listed in the summary (default 10, 0: none)\n"
+"      --per-cpu           print the per-cpu table\n"
+"      --verify            check invariants while replaying (slower): no object\n"
+"                          handed out twice while live, policy state consistent\n"
+"  -q, --quiet             no summary, no progress\n"
+"  -h, --help              show this help\n"
+"\n"
+"Exit status: 0 success, 1 bad input or database error, 2 usage error.\n"
+"\n"
+"Example:\n"
+"  slabsim run --trace traces/samples/fork_exec.trace.xz --policy slub --cpus 4\n"
+"  slabsim run --trace t.trace.xz --policy slub-2007 --timing closed --cpus 64 --db sweep.db\n");
+}
+
+struct run_args {
+	struct runopts ro;
+	const char *db_path;
+	bool no_db, replace, verify, quiet, per_cpu;
+	unsigned top;
+};
+
+static void run_progress(void *arg, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\rslabsim: replaying: %" PRIu64 " / %" PRIu64 " events (%.0f%%)", done, total,
+		total ? 100.0 * (double)done / (double)total : 0.0);
+	fflush(stderr);
+}
+
+static int run_parse(int argc, char **argv, struct run_args *a)
+{
+	static const struct option opts[] = {
+		RUNOPTS_LONG_OPTIONS,
+		{ "db", required_argument, NULL, 'd' },
+		{ "no-db", no_argument, NULL, 1001 },
+		{ "replace", no_argument, NULL, 1002 },
+		{ "top", required_argument, NULL, 1003 },
+		{ "per-cpu", no_argument, NULL, 1004 },
+		{ "verify", no_argument, NULL, 1005 },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, rc;
+	long v;
+
+	memset(a, 0, sizeof(*a));
+	a->db_path = DEFAULT_DB;
+	a->top = 10;
+	runopts_init(&a->ro);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, RUNOPTS_SHORT "d:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': a->db_path = optarg; break;
+		case 1001: a->no_db = true; break;
+		case 1002: a->replace = true; break;
+		case 1003:
+			if (cli_parse_long(optarg, 0, 100000, &v)) {
+				cli_error("run: --top '%s': expected a number of caches", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			a->top = (unsigned)v;
+			break;
+		case 1004: a->per_cpu = true; break;
+		case 1005: a->verify = true; break;
+		case 'q': a->quiet = true; break;
+		case 'h': run_usage(stdout); return -1;
+		default:
+			rc = runopts_parse(&a->ro, ch, optarg, "run");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind < argc) {
+		cli_error("run: unexpected argument '%s' (try 'slabsim run --help')", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	return runopts_finish(&a->ro, "run");
+}
+
+static int run_record(struct run_args *a, struct db *db, const struct sim_workload *w,
+		      const struct sim_run_config *cfg, const struct sim_stats *st, double wall_s,
+		      time_t started)
+{
+	struct db_run_info info;
+	char err[1024];
+	int64_t trace_id, run_id;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	sim_run_config_digest(cfg, w->digest, info.config_digest);
+	info.rng_type = gsl_rng_mt19937->name;
+	info.wall_s = wall_s;
+	info.started_at = started;
+	info.replace = a->replace;
+	rc = db_trace_id(db, w, &trace_id, err, sizeof(err));
+	if (!rc)
+		rc = db_run_record(db, trace_id, &info, cfg, st, w, &run_id, err, sizeof(err));
+	if (rc == -EEXIST) {
+		cli_warn("run: this configuration is already recorded in %s (digest %s); not recorded "
+			 "again (--replace overwrites it)", a->db_path, info.config_digest);
+		return CLI_EXIT_OK;
+	}
+	if (rc) {
+		cli_error("run: %s", err);
+		return CLI_EXIT_FAIL;
+	}
+	if (!a->quiet)
+		printf("recorded run %" PRId64 " (config %s) in %s\n", run_id, info.config_digest, a->db_path);
+	return CLI_EXIT_OK;
+}
+
+static int run_replay(struct run_args *a, struct db *db)
+{
+	struct sim_workload w;
+	struct sim_run_config cfg;
+	struct sim_replay_opts ro = { .verify = a->verify };
+	struct sim_stats *st = NULL;
+	struct summary_opts so = { .top = a->top, .per_cpu = a->per_cpu };
+	struct timespec t0, t1;
+	char err[1024];
+	time_t started = time(NULL);
+	int rc;
+
+	if (runopts_load_trace(&a->ro, &w, a->quiet, "run"))
+		return CLI_EXIT_FAIL;
+	runopts_run_config(&a->ro, &cfg);
+	if (!a->quiet && cli_stderr_is_tty()) {
+		ro.progress = run_progress;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = sim_replay(&w, &cfg, a->ro.ops, &a->ro.pv, &ro, &st, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ro.progress)
+		fprintf(stderr, "\r\033[K");
+	if (rc) {
+		cli_error("run: %s", err);
+		sim_workload_fini(&w);
+		return CLI_EXIT_FAIL;
+	}
+	if (!a->quiet)
+		summary_print(stdout, &w, &cfg, st, &so);
+	rc = CLI_EXIT_OK;
+	if (db)
+		rc = run_record(a, db, &w, &cfg, st,
+				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, started);
+	if (!summary_is_consistent(st)) {
+		cli_error("run: the run's books do not balance (see the consistency line)");
+		rc = CLI_EXIT_FAIL;
+	}
+	sim_stats_destroy(st);
+	sim_workload_fini(&w);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	struct db *db = NULL;
+	char err[1024];
+	int rc = run_parse(argc, argv, &a);
+
+	if (rc < 0)
+		return CLI_EXIT_OK;
+	if (rc)
+		return rc;
+	if (!a.no_db) {
+		/* open first: an unwritable database fails before a long replay */
+		if (db_open(a.db_path, strcmp(a.db_path, DEFAULT_DB) ? 0 : DB_OPEN_MKDIR, &db, err, sizeof(err))) {
+			cli_error("run: %s", err);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	rc = run_replay(&a, db);
+	db_close(db);
+	return rc;
+}

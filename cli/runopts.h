@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runopts.h - the options that describe a run (trace, policy and its
+ * parameters, machine, timing, costs, seed), shared by the subcommands that
+ * replay: run, bench (and sweeps).
+ */
+#ifndef SLABSIM_RUNOPTS_H
+#define SLABSIM_RUNOPTS_H
+
+#include <getopt.h>
+
+#include "sim/policy.h"
+#include "sim/runconfig.h"
+#include "sim/workload.h"
+
+#define RUNOPTS_MAX_SETS 64
+
+struct runopts {
+	const char *trace;
+	const char *policy_arg;
+	const char *sets[RUNOPTS_MAX_SETS];
+	unsigned nsets;
+	struct sim_machine_config mach;
+	/* resolved by runopts_finish() */
+	const struct sim_policy_ops *ops;
+	const char *preset;
+	struct sim_param_values pv;
+};
+
+#define RUNOPTS_SHORT "t:p:s:c:n:"
+#define RUNOPTS_LONG_OPTIONS                                        \
+	{ "trace", required_argument, NULL, 't' },                  \
+	{ "policy", required_argument, NULL, 'p' },                 \
+	{ "set", required_argument, NULL, 's' },                    \
+	{ "cpus", required_argument, NULL, 'c' },                   \
+	{ "nodes", required_argument, NULL, 'n' },                  \
+	{ "map", required_argument, NULL, 2001 },                   \
+	{ "ghz", required_argument, NULL, 2002 },                   \
+	{ "cache-kb", required_argument, NULL, 2003 },              \
+	{ "cache-ways", required_argument, NULL, 2004 },            \
+	{ "touch-lines", required_argument, NULL, 2005 },           \
+	{ "cost", required_argument, NULL, 2006 },                  \
+	{ "timing", required_argument, NULL, 2007 },                \
+	{ "time-scale", required_argument, NULL, 2008 },            \
+	{ "sample-ms", required_argument, NULL, 2009 },             \
+	{ "seed", required_argument, NULL, 2010 }
+
+void runopts_init(struct runopts *r);
+/*
+ * Handles one option character of RUNOPTS_LONG_OPTIONS; returns 0, or
+ * CLI_EXIT_USAGE after printing what is wrong.  cmd names the subcommand.
+ */
+int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd);
+/* Checks required options and resolves the policy, preset and parameters. */
+int runopts_finish(struct runopts *r, const char *cmd);
+/* Loads r->trace into w (initialised here), printing errors; 0 or -1. */
+int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd);
+/* The run configuration of these options. */
+void runopts_run_config(const struct runopts *r, struct sim_run_config *cfg);
+
+#endif

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cacheline.c - the coherence model (see cacheline.h for what it models).
+ *
+ * Notes:
+ * - The directory is an open-addressing hash table of lines ever touched;
+ *   entries are never removed (a line nobody holds has no owner and no
+ *   sharers).
+ * - Sharers are a bitmap: inline for machines of up to 64 cpus, a
+ *   separately allocated bitmap of ncpus bits otherwise.
+ * - A private cache may keep a stale tag for a line whose copy was
+ *   invalidated; the directory is the truth, the tag only takes a way
+ *   until it is reused or evicted, as invalid lines do in hardware.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cacheline.h"
+#include "sim/xalloc.h"
+
+struct cl_line {
+	uint64_t tag;		/* line number + 1; 0 = empty slot */
+	sim_cycles_t wtime;	/* time of the last write */
+	int32_t owner;		/* exclusive holder (E or M), -1 if none */
+	int32_t writer;		/* cpu of the last write, -1 if none */
+	uint32_t nsharers;	/* cpus holding a shared copy */
+	uint32_t pad;
+	uint64_t sharers;	/* bitmap of sharers when ncpus <= 64 */
+	uint64_t *xsharers;	/* bitmap of sharers when ncpus > 64 */
+};
+
+struct pcache {			/* one cpu's private cache */
+	uint64_t *tag;		/* [sets * ways]: line number + 1, 0 = empty */
+	uint64_t *stamp;	/* [sets * ways]: LRU clock */
+	uint64_t clock;
+};
+
+struct coherence {
+	unsigned ncpus, words;
+	unsigned *cpu_node;
+	unsigned sets, ways;
+	const struct sim_cost_table *cost;
+	struct pcache *pc;
+	struct cl_line *dir;
+	size_t dir_n, dir_cap;	/* entries used, slots (power of two) */
+};
+
+static inline uint64_t cl_hash(uint64_t line)
+{
+	line ^= line >> 29;
+	line *= 0xbf58476d1ce4e5b9ull;
+	line ^= line >> 32;
+	return line;
+}
+
+/* --- sharer sets ------------------------------------------------------- */
+
+static inline bool cl_sharer_test(const struct coherence *c, const struct cl_line *l, unsigned cpu)
+{
+	if (c->words == 0)
+		return (l->sharers >> cpu) & 1;
+	return l->xsharers && ((l->xsharers[cpu / 64] >> (cpu % 64)) & 1);
+}
+
+static void cl_sharer_set(const struct coherence *c, struct cl_line *l, unsigned cpu)
+{
+	if (c->words == 0) {
+		l->sharers |= 1ull << cpu;
+	} else {
+		if (!l->xsharers)
+			l->xsharers = xcalloc(c->words, sizeof(uint64_t));
+		l->xsharers[cpu / 64] |= 1ull << (cpu % 64);
+	}
+	l->nsharers++;
+}
+
+static void cl_sharer_clear(const struct coherence *c, struct cl_line *l, unsigned cpu)
+{
+	if (c->words == 0)
+		l->sharers &= ~(1ull << cpu);
+	else
+		l->xsharers[cpu / 64] &= ~(1ull << (cpu % 64));
+	l->nsharers--;
+}
+
+static void cl_sharers_clear_all(const struct coherence *c, struct cl_line *l)
+{
+	if (c->words == 0)
+		l->sharers = 0;
+	else if (l->xsharers)
+		memset(l->xsharers, 0, c->words * sizeof(uint64_t));
+	l->nsharers = 0;
+}
+
+/* True when some sharer other than cpu sits on node. */
+static bool cl_sharer_on_node(const struct coherence *c, const struct cl_line *l,
+			      unsigned cpu, unsigned node)
+{
+	unsigned nwords = c->words ? c->words : 1;
+
+	for (unsigned w = 0; w < nwords; w++) {
+		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
+
+		while (bits) {
+			unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (s != cpu && c->cpu_node[s] == node)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* True when some sharer sits on a node other than node. */
+static bool cl_sharer_off_node(const struct coherence *c, const struct cl_line *l, unsigned node)
+{
+	unsigned nwords = c->words ? c->words : 1;
+
+	for (unsigned w = 0; w < nwords; w++) {
+		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
+
+		while (bits) {
+			unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (c->cpu_node[s] != node)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* --- directory --------------------------------------------------------- */
+
+static void dir_grow(struct coherence *c)
+{
+	struct cl_line *old = c->dir;
+	size_t oldcap = c->dir_cap;
+
+	c->dir_cap = oldcap ? oldcap * 2 : 1u << 16;
+	c->dir = xcalloc(c->dir_cap, sizeof(*c->dir));
+	for (size_t i = 0; i < oldcap; i++) {
+		size_t j;
+
+		if (!old[i].tag)
+			continue;
+		for (j = cl_hash(old[i].tag) & (c->dir_cap - 1); c->dir[j].tag; j = (j + 1) & (c->dir_cap - 1))
+			;
+		c->dir[j] = old[i];
+	}
+	free(old);
+}
+
+static struct cl_line *dir_find(const struct coherence *c, uint64_t tag)
+{
+	size_t j;
+
+	if (!c->dir_cap)
+		return NULL;
+	for (j = cl_hash(tag) & (c->dir_cap - 1); c->dir[j].tag; j = (j + 1) & (c->dir_cap - 1))
+		if (c->dir[j].tag == tag)
+			return &c->dir[j];
+	return NULL;
+}
+
+static struct cl_line *dir_get(struct coherence *c, uint64_t tag)
+{
+	size_t j;
+
+	if ((c->dir_n + 1) * 4 > c->dir_cap * 3)
+		dir_grow(c);
+	for (j = cl_hash(tag) & (c->dir_cap - 1); c->dir[j].tag; j = (j + 1) & (c->dir_cap - 1))
+		if (c->dir[j].tag == tag)
+			return &c->dir[j];
+	c->dir[j].tag = tag;
+	c->dir[j].owner = -1;
+	c->dir[j].writer = -1;
+	c->dir_n++;
+	return &c->dir[j];
+}
+
+/* Drops cpu's copy of the line tagged tag, if it still has one. */
+static void dir_evict(struct coherence *c, unsigned cpu, uint64_t tag)
+{
+	struct cl_line *l = dir_find(c, tag);
+
+	if (!l)
+		return;
+	if (l->owner == (int32_t)cpu)
+		l->owner = -1;
+	else if (cl_sharer_test(c, l, cpu))
+		cl_sharer_clear(c, l, cpu);
+}
+
+/* --- private caches ---------------------------------------------------- */
+
+static struct pcache *pcache_of(struct coherence *c, unsigned cpu)
+{
+	struct pcache *p = &c->pc[cpu];
+
+	if (!p->tag) {
+		p->tag = xcalloc((size_t)c->sets * c->ways, sizeof(*p->tag));
+		p->stamp = xcalloc((size_t)c->sets * c->ways, sizeof(*p->stamp));
+	}
+	return p;
+}
+
+/*
+ * Makes tag resident in cpu's cache, evicting the least recently used
+ * way of its set if needed.  Must run before the directory entry of tag is
+ * looked up again: eviction may move directory entries (it never inserts).
+ */
+static void pcache_touch(struct coherence *c, unsigned cpu, uint64_t tag)
+{
+	struct pcache *p = pcache_of(c, cpu);
+	size_t base = (size_t)(cl_hash(tag) & (c->sets - 1)) * c->ways;
+	size_t victim = base;
+
+	p->clock++;
+	for (size_t i = base; i < base + c->ways; i++) {
+		if (p->tag[i] == tag) {
+			p->stamp[i] = p->clock;
+			return;
+		}
+		if (!p->tag[i] || (p->tag[victim] && p->stamp[i] < p->stamp[victim]))
+			victim = i;
+	}
+	if (p->tag[victim])
+		dir_evict(c, cpu, p->tag[victim]);
+	p->tag[victim] = tag;
+	p->stamp[victim] = p->clock;
+}
+
+static bool pcache_has(const struct coherence *c, unsigned cpu, uint64_t tag)
+{
+	const struct pcache *p = &c->pc[cpu];
+	size_t base = (size_t)(cl_hash(tag) & (c->sets - 1)) * c->ways;
+
+	if (!p->tag)
+		return false;
+	for (size_t i = base; i < base + c->ways; i++)
+		if (p->tag[i] == tag)
+			return true;
+	return false;
+}
+
+/* --- the model --------------------------------------------------------- */
+
+struct coherence *coherence_create(unsigned ncpus, const unsigned *cpu_node,
+				   unsigned cache_kb, unsigned ways,
+				   const struct sim_cost_table *cost)
+{
+	struct coherence *c = xcalloc(1, sizeof(*c));
+	unsigned lines = cache_kb * 1024u / SIM_LINE_BYTES;
+
+	c->ncpus = ncpus;
+	c->words = ncpus > 64 ? (ncpus + 63) / 64 : 0;
+	c->cpu_node = xmalloc(ncpus * sizeof(*c->cpu_node));
+	memcpy(c->cpu_node, cpu_node, ncpus * sizeof(*c->cpu_node));
+	c->ways = ways;
+	c->sets = lines / ways;
+	c->cost = cost;
+	c->pc = xcalloc(ncpus, sizeof(*c->pc));
+	dir_grow(c);
+	return c;
+}
+
+void coherence_destroy(struct coherence *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->ncpus; i++) {
+		free(c->pc[i].tag);
+		free(c->pc[i].stamp);
+	}
+	for (size_t i = 0; i < c->dir_cap; i++)
+		free(c->dir[i].xsharers);
+	free(c->pc);
+	free(c->dir);
+	free(c->cpu_node);
+	free(c);
+}
+
+static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned cpu, unsigned home)
+{
+	unsigned node = c->cpu_node[cpu];
+	enum cl_outcome o;
+
+	if (l->owner == (int32_t)cpu || cl_sharer_test(c, l, cpu))
+		return CL_HIT;
+	if (l->owner >= 0) {
+		o = c->cpu_node[l->owner] == node ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		cl_sharer_set(c, l, (unsigned)l->owner);
+		l->owner = -1;
+		cl_sharer_set(c, l, cpu);
+		return o;
+	}
+	if (l->nsharers) {
+		o = cl_sharer_on_node(c, l, cpu, node) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		cl_sharer_set(c, l, cpu);
+		return o;
+	}
+	l->owner = (int32_t)cpu;	/* exclusive: nobody else has it */
+	return home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
+}
+
+static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned cpu,
+				unsigned home, uint64_t *inval)
+{
+	unsigned node = c->cpu_node[cpu];
+	enum cl_outcome o;
+
+	if (l->owner == (int32_t)cpu)
+		return CL_HIT;
+	if (l->owner >= 0) {
+		o = c->cpu_node[l->owner] == node ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		*inval += 1;
+	} else if (cl_sharer_test(c, l, cpu)) {
+		*inval += l->nsharers - 1;
+		if (l->nsharers == 1)
+			o = CL_HIT;
+		else
+			o = cl_sharer_off_node(c, l, node) ? CL_UPGRADE_REMOTE : CL_UPGRADE;
+	} else if (l->nsharers) {
+		o = cl_sharer_on_node(c, l, cpu, node) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		*inval += l->nsharers;
+	} else {
+		o = home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
+	}
+	cl_sharers_clear_all(c, l);
+	l->owner = (int32_t)cpu;
+	return o;
+}
+
+static sim_cycles_t cl_cost(const struct coherence *c, enum cl_outcome o, enum cl_kind kind)
+{
+	static const enum sim_cost_id id[] = {
+		[CL_HIT] = SIM_COST_hit, [CL_MEM_LOCAL] = SIM_COST_mem_local,
+		[CL_MEM_REMOTE] = SIM_COST_mem_remote, [CL_XFER_LOCAL] = SIM_COST_xfer_local,
+		[CL_XFER_REMOTE] = SIM_COST_xfer_remote, [CL_UPGRADE] = SIM_COST_xfer_local,
+		[CL_UPGRADE_REMOTE] = SIM_COST_xfer_remote,
+	};
+	sim_cycles_t cyc = c->cost->c[id[o]];
+
+	if (kind == CL_ATOMIC)
+		cyc += c->cost->c[SIM_COST_atomic];
+	return cyc;
+}
+
+static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outcome o, uint64_t inval)
+{
+	if (!t)
+		return;
+	t->reads += kind == CL_READ;
+	t->writes += kind == CL_WRITE;
+	t->atomics += kind == CL_ATOMIC;
+	t->hits += o == CL_HIT;
+	t->upgrades += o == CL_UPGRADE || o == CL_UPGRADE_REMOTE;
+	t->mem_local += o == CL_MEM_LOCAL;
+	t->mem_remote += o == CL_MEM_REMOTE;
+	t->xfer_local += o == CL_XFER_LOCAL;
+	t->xfer_remote += o == CL_XFER_REMOTE;
+	t->invalidations += inval;
+}
+
+sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
+			      enum cl_kind kind, sim_cycles_t now,
+			      struct sim_touch_stat *t1, struct sim_touch_stat *t2,
+			      enum cl_outcome *outcome)
+{
+	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
+	unsigned home = sim_addr_node(addr);
+	uint64_t inval = 0;
+	struct cl_line *l;
+	enum cl_outcome o;
+
+	/* Insert first: evicting another line updates its entry, never moves this one. */
+	l = dir_get(c, tag);
+	pcache_touch(c, cpu, tag);
+	if (kind == CL_READ) {
+		o = cl_read(c, l, cpu, home);
+	} else {
+		o = cl_write(c, l, cpu, home, &inval);
+		l->writer = (int32_t)cpu;
+		l->wtime = now;
+	}
+	cl_account(t1, kind, o, inval);
+	cl_account(t2, kind, o, inval);
+	if (outcome)
+		*outcome = o;
+	return cl_cost(c, o, kind);
+}
+
+bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,
+				      sim_addr_t addr, sim_cycles_t since)
+{
+	const struct cl_line *l = dir_find(c, (addr >> SIM_LINE_SHIFT) + 1);
+
+	return l && l->writer >= 0 && l->writer != (int32_t)cpu && l->wtime > since;
+}
+
+bool cacheline_is_held(const struct coherence *c, unsigned cpu, sim_addr_t addr)
+{
+	const struct cl_line *l = dir_find(c, (addr >> SIM_LINE_SHIFT) + 1);
+
+	return l && (l->owner == (int32_t)cpu || cl_sharer_test(c, l, cpu));
+}
+
+unsigned cacheline_holders(const struct coherence *c, sim_addr_t addr)
+{
+	const struct cl_line *l = dir_find(c, (addr >> SIM_LINE_SHIFT) + 1);
+
+	return l ? l->nsharers + (l->owner >= 0) : 0;
+}
+
+bool coherence_is_valid(const struct coherence *c)
+{
+	for (size_t i = 0; i < c->dir_cap; i++) {
+		const struct cl_line *l = &c->dir[i];
+
+		if (!l->tag)
+			continue;
+		if (l->owner >= 0 && (l->nsharers || !pcache_has(c, (unsigned)l->owner, l->tag)))
+			return false;
+		for (unsigned cpu = 0; cpu < c->ncpus && l->nsharers; cpu++)
+			if (cl_sharer_test(c, l, cpu) && !pcache_has(c, cpu, l->tag))
+				return false;
+	}
+	return true;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* engine.c - the event queue (binary min-heap). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/xalloc.h"
+
+static bool engine_event_before(const struct engine_event *a, const struct engine_event *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t;
+	if (a->tie != b->tie)
+		return a->tie < b->tie;
+	return a->seq < b->seq;
+}
+
+void engine_init(struct engine *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void engine_fini(struct engine *e)
+{
+	free(e->heap);
+	memset(e, 0, sizeof(*e));
+}
+
+void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t kind, uint64_t arg)
+{
+	struct engine_event ev = { .t = t, .tie = tie, .kind = kind, .seq = e->seq++, .arg = arg };
+	size_t i;
+
+	xgrow((void **)&e->heap, &e->cap, e->n + 1, sizeof(*e->heap));
+	for (i = e->n++; i > 0; ) {
+		size_t parent = (i - 1) / 2;
+
+		if (!engine_event_before(&ev, &e->heap[parent]))
+			break;
+		e->heap[i] = e->heap[parent];
+		i = parent;
+	}
+	e->heap[i] = ev;
+}
+
+bool engine_event_pop(struct engine *e, struct engine_event *out)
+{
+	struct engine_event last;
+	size_t i = 0;
+
+	if (!e->n)
+		return false;
+	*out = e->heap[0];
+	last = e->heap[--e->n];
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= e->n)
+			break;
+		if (c + 1 < e->n && engine_event_before(&e->heap[c + 1], &e->heap[c]))
+			c++;
+		if (!engine_event_before(&e->heap[c], &last))
+			break;
+		e->heap[i] = e->heap[c];
+		i = c;
+	}
+	if (e->n)
+		e->heap[i] = last;
+	return true;
+}
+
+bool engine_is_valid(const struct engine *e)
+{
+	for (size_t i = 1; i < e->n; i++)
+		if (engine_event_before(&e->heap[i], &e->heap[(i - 1) / 2]))
+			return false;
+	return true;
+}

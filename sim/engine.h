@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * engine.h - the event queue: a binary min-heap of pending events keyed
+ * by (simulated time, tie, insertion order).  The tie field carries the
+ * cpu number, so events at the same cycle run in cpu order and, within one
+ * cpu, in the order they were pushed.  Popping is therefore a pure function
+ * of what was pushed: runs are deterministic.
+ */
+#ifndef SLABSIM_ENGINE_H
+#define SLABSIM_ENGINE_H
+
+#include "sim/sim.h"
+
+struct engine_event {
+	sim_cycles_t t;		/* when it is due */
+	uint32_t tie;		/* second key: the cpu it runs on */
+	uint32_t kind;		/* what it is, for the caller */
+	uint64_t seq;		/* third key: insertion order */
+	uint64_t arg;		/* for the caller */
+};
+
+struct engine {
+	struct engine_event *heap;
+	size_t n, cap;
+	uint64_t seq;
+};
+
+void engine_init(struct engine *e);
+void engine_fini(struct engine *e);
+void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t kind, uint64_t arg);
+/* Removes the earliest event into *out; false when the queue is empty. */
+bool engine_event_pop(struct engine *e, struct engine_event *out);
+static inline size_t engine_len(const struct engine *e)
+{
+	return e->n;
+}
+/* Heap property holds everywhere (for tests and expensive assertions). */
+bool engine_is_valid(const struct engine *e);
+
+#endif

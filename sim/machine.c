@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* machine.c - cpus, nodes, and the functions policies use to act on the machine. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/machine.h"
+#include "sim/pagealloc.h"
+#include "sim/workload.h"
+#include "sim/xalloc.h"
+
+struct machine *machine_create(const struct sim_machine_config *cfg, const struct sim_workload *w)
+{
+	struct machine *m = xcalloc(1, sizeof(*m));
+	unsigned per_node = cfg->ncpus / cfg->nnodes;
+
+	m->cfg = *cfg;
+	m->ncpus = cfg->ncpus;
+	m->nnodes = cfg->nnodes;
+	m->w = w;
+	m->ncaches = (unsigned)strtab_count(&w->caches);
+	m->cpu_node = xcalloc(m->ncpus, sizeof(*m->cpu_node));
+	m->cpu = xcalloc(m->ncpus, sizeof(*m->cpu));
+	for (unsigned c = 0; c < m->ncpus; c++) {
+		m->cpu_node[c] = c / per_node;
+		m->cpu[c].node = m->cpu_node[c];
+	}
+	m->coh = coherence_create(m->ncpus, m->cpu_node, cfg->cache_kb, cfg->cache_ways, &m->cfg.cost);
+	m->stats = sim_stats_create(m->ncpus, m->ncaches);
+	m->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!m->rng)
+		abort();
+	gsl_rng_set(m->rng, (unsigned long)cfg->seed);
+	for (unsigned n = 0; n < m->nnodes; n++)
+		m->struct_brk[n] = sim_addr_make(SIM_REGION_STRUCT, n, 0);
+	m->pages = pagealloc_create(m);
+	return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	pagealloc_destroy(m->pages);
+	coherence_destroy(m->coh);
+	sim_stats_destroy(m->stats);
+	gsl_rng_free(m->rng);
+	free(m->cpu_node);
+	free(m->cpu);
+	free(m);
+}
+
+void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsigned cache,
+		      sim_cycles_t start)
+{
+	op->m = m;
+	op->cpu = cpu;
+	op->node = m->cpu_node[cpu];
+	op->cache = cache;
+	op->want_node = SIM_NO_NODE;
+	op->ctx = SIM_CTX_TASK;
+	op->origin = SIM_ORIGIN_ALLOCATOR;
+	op->start = start;
+	op->now = start;
+}
+
+sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align)
+{
+	sim_addr_t a = (m->struct_brk[node] + align - 1) & ~(sim_addr_t)(align - 1);
+
+	m->struct_brk[node] = a + bytes;
+	return a;
+}
+
+uint32_t machine_cache_size(const struct machine *m, unsigned cache)
+{
+	return cache < m->ncaches ? m->w->cache_size[cache] : 0;
+}
+
+const char *machine_cache_name(const struct machine *m, unsigned cache)
+{
+	return strtab_get(&m->w->caches, cache);
+}
+
+void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind)
+{
+	struct sim_stats *s = op->m->stats;
+
+	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now,
+				    sim_stats_touch_cpu(s, op->cpu, op->origin),
+				    sim_stats_touch_cache(s, op->cache, op->origin), NULL);
+}
+
+unsigned sim_cmpxchg(struct sim_op *op, sim_addr_t addr, enum sim_counter retry_counter)
+{
+	struct sim_stats *s = op->m->stats;
+	unsigned retries = 0;
+
+	if (cacheline_written_by_other_since(op->m->coh, op->cpu, addr, op->start)) {
+		sim_atomic(op, addr);
+		sim_stats_touch_cpu(s, op->cpu, op->origin)->cas_retries++;
+		sim_stats_touch_cache(s, op->cache, op->origin)->cas_retries++;
+		if (retry_counter != SIM_CNT_COUNT)
+			sim_count(op, retry_counter);
+		retries = 1;
+	}
+	sim_atomic(op, addr);
+	return retries;
+}
+
+sim_addr_t sim_page_alloc(struct sim_op *op, unsigned order, int node)
+{
+	unsigned n = node == SIM_NO_NODE || node < 0 || (unsigned)node >= op->m->nnodes
+		     ? op->node : (unsigned)node;
+
+	return pagealloc_alloc(op->m->pages, op, order, n);
+}
+
+void sim_page_free(struct sim_op *op, sim_addr_t addr, unsigned order)
+{
+	pagealloc_free(op->m->pages, op, addr, order);
+}

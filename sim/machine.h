@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * machine.h - the simulated machine: cpus with their clocks, NUMA nodes,
+ * the coherence model, the page allocator, the run's statistics and RNG,
+ * and the functions through which a policy touches memory, takes locks,
+ * gets pages and counts.  A policy sees the machine only through these,
+ * so none of its costs can be left out.
+ *
+ * Models: cpus split into nnodes equal blocks of consecutive numbers; a
+ * clock per cpu in cycles; an operation (struct sim_op) that runs on one
+ * cpu from a start time, its clock advanced by each access, lock wait and
+ * piece of work.  Does not model: instruction execution besides the fixed
+ * op_base cost, interrupts and preemption (context only changes what a
+ * policy chooses to do), frequency differences between cpus.
+ */
+#ifndef SLABSIM_MACHINE_H
+#define SLABSIM_MACHINE_H
+
+#include <gsl/gsl_rng.h>
+
+#include "sim/cacheline.h"
+#include "sim/event.h"
+#include "sim/lock.h"
+#include "sim/runconfig.h"
+#include "sim/stats.h"
+
+struct pagealloc;
+struct sim_workload;
+
+struct sim_cpu {
+	sim_cycles_t clock;	/* when its last operation ended */
+	unsigned node;
+};
+
+struct machine {
+	struct sim_machine_config cfg;
+	unsigned ncpus, nnodes;
+	unsigned *cpu_node;		/* [ncpus] */
+	struct sim_cpu *cpu;		/* [ncpus] */
+	struct coherence *coh;
+	struct pagealloc *pages;
+	struct sim_stats *stats;
+	const struct sim_workload *w;	/* cache names and sizes */
+	unsigned ncaches;
+	gsl_rng *rng;			/* the run's one RNG (type and seed recorded) */
+	sim_addr_t struct_brk[SIM_MAX_NODES];	/* bump allocator of SIM_REGION_STRUCT */
+	uint64_t locks_held;		/* locks held right now (0 between ops) */
+};
+
+/* One operation in progress on one cpu. */
+struct sim_op {
+	struct machine *m;
+	unsigned cpu, node;		/* executing cpu and its node */
+	unsigned cache;			/* cache the work is attributed to */
+	int want_node;			/* node requested by the caller, SIM_NO_NODE if none */
+	enum sim_ctx ctx;
+	enum sim_origin origin;
+	sim_cycles_t start, now;	/* start time and running clock, cycles */
+};
+
+/* Creates a machine for w's caches; cfg must have passed sim_machine_config_check(). */
+struct machine *machine_create(const struct sim_machine_config *cfg, const struct sim_workload *w);
+void machine_destroy(struct machine *m);
+
+/* Starts an operation of cpu at time start (cycles), attributed to cache. */
+void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsigned cache,
+		      sim_cycles_t start);
+
+/*
+ * Allocates bytes of allocator structure memory on node, aligned to align
+ * (a power of two; use SIM_LINE_BYTES to give a structure lines of its own).
+ */
+sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align);
+
+/* Object size of a cache (the trace's bytes_alloc). */
+uint32_t machine_cache_size(const struct machine *m, unsigned cache);
+const char *machine_cache_name(const struct machine *m, unsigned cache);
+
+/* --- what an operation does -------------------------------------------- */
+
+void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind);
+static inline void sim_read(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_READ);
+}
+static inline void sim_write(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_WRITE);
+}
+static inline void sim_atomic(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_ATOMIC);
+}
+/*
+ * A compare-and-swap on addr's line: if another cpu wrote the line during
+ * this operation (after op->start), the first attempt fails and is retried,
+ * paying the access again; the retry is counted in the touch statistics
+ * and, if retry_counter is not SIM_CNT_COUNT, under that counter.
+ * Returns the number of retries (0 or 1).
+ */
+unsigned sim_cmpxchg(struct sim_op *op, sim_addr_t addr, enum sim_counter retry_counter);
+/* Cycles of work that touches no modelled line. */
+static inline void sim_work(struct sim_op *op, sim_cycles_t cycles)
+{
+	op->now += cycles;
+}
+static inline void sim_count(struct sim_op *op, enum sim_counter c)
+{
+	sim_stats_count(op->m->stats, op->cpu, op->cache, c, 1);
+}
+static inline void sim_count_n(struct sim_op *op, enum sim_counter c, uint64_t n)
+{
+	sim_stats_count(op->m->stats, op->cpu, op->cache, c, n);
+}
+static inline void sim_gauge_add(struct sim_op *op, enum sim_gauge_id g, int64_t delta)
+{
+	sim_stats_gauge_add(op->m->stats, op->cache, g, delta);
+}
+
+/*
+ * Pages: a block of 2^order pages on node (SIM_NO_NODE: the cpu's node),
+ * through the per-cpu lists and the zone lock as the page allocator model
+ * does it.  Returns the block's address in SIM_REGION_PAGES; never fails
+ * (simulated memory is unbounded).
+ */
+sim_addr_t sim_page_alloc(struct sim_op *op, unsigned order, int node);
+void sim_page_free(struct sim_op *op, sim_addr_t addr, unsigned order);
+/* struct page of the page holding addr (SIM_REGION_MEMMAP). */
+static inline sim_addr_t sim_page_struct(sim_addr_t addr)
+{
+	return sim_addr_make(SIM_REGION_MEMMAP, sim_addr_node(addr),
+			     (sim_addr_offset(addr) >> SIM_PAGE_SHIFT) * SIM_STRUCT_PAGE_BYTES);
+}
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * replay.h - the replay loop: a workload replayed against a policy on a
+ * simulated machine.
+ *
+ * Semantics (DESIGN.md "The machine"):
+ * - Trace cpus map onto simulated cpus (fold: t % ncpus, or spread).
+ * - An operation of event e on cpu c starts at max(scaled t_ns(e), end of
+ *   c's previous operation) (--timing trace) or at the end of c's previous
+ *   operation (--timing closed), and runs to completion as one step.
+ *   Events wait in one queue keyed by (start, cpu, insertion order).
+ * - A FREE never starts before its ALLOC completed: the freeing cpu waits,
+ *   and the wait is recorded as dependency stall, not as allocator cost.
+ * - The allocating cpu writes the first touch_lines lines of a new object
+ *   after the ALLOC returns; the freeing cpu reads them before the FREE.
+ *   Those are workload touches, outside the operation's latency.
+ * - kmalloc above the largest kmalloc cache goes to the page allocator.
+ * - Periodic work (the policy's timer, per cpu) and the memory sampler are
+ *   events in the same queue; they run while any cpu has events left.
+ */
+#ifndef SLABSIM_REPLAY_H
+#define SLABSIM_REPLAY_H
+
+#include "sim/policy.h"
+#include "sim/workload.h"
+
+struct sim_replay_opts {
+	bool verify;		/* check that no address is live twice, and the policy's invariants at the end */
+	bool bare;		/* benchmark baseline: walk the events and the oid map, no model */
+	bool drain_at_end;	/* after the run, call the policy's drain() on cpu 0 (tests) */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
+};
+
+/*
+ * Replays w against ops with parameters pv on the machine of cfg.  On
+ * success returns 0 and the run's statistics in *out (caller destroys).
+ * Errors: -EINVAL for a bad configuration, -EPROTO when verification found
+ * an inconsistency (message in err), -ENODATA when w has nothing to replay.
+ */
+int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
+	       const struct sim_policy_ops *ops, const struct sim_param_values *pv,
+	       const struct sim_replay_opts *opts, struct sim_stats **out,
+	       char *err, size_t errlen);
+
+/* The simulated cpu a trace cpu runs on. */
+unsigned sim_replay_map_cpu(const struct sim_machine_config *c, unsigned trace_cpu, unsigned trace_ncpus);
+
+#endif

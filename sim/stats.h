@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stats.h - everything a run measures, kept apart from the model that
+ * produces it so that the recorder (results/) and the printers (cli/)
+ * read one structure.
+ *
+ * Counters, lock statistics and line touches are kept twice: per cpu
+ * (summed over caches) and per cache (summed over cpus); totals are the sum
+ * of either.  All updates go through the helpers in this header.
+ */
+#ifndef SLABSIM_STATS_H
+#define SLABSIM_STATS_H
+
+#include <gsl/gsl_histogram.h>
+
+#include "sim/counters.h"
+
+struct sim_lock_stat {
+	uint64_t acquired;	/* successful acquisitions (lock and trylock) */
+	uint64_t contended;	/* acquisitions that had to wait */
+	uint64_t wait_cycles;	/* cycles spent waiting */
+	uint64_t hold_cycles;	/* cycles between acquisition and release */
+	uint64_t try_fail;	/* trylocks that failed */
+};
+
+enum sim_origin {
+	SIM_ORIGIN_ALLOCATOR = 0,	/* the policy's own accesses */
+	SIM_ORIGIN_WORKLOAD = 1,	/* the workload touching its objects */
+	SIM_ORIGIN_COUNT
+};
+
+extern const char *const sim_origin_name[SIM_ORIGIN_COUNT];
+
+struct sim_touch_stat {
+	uint64_t reads, writes, atomics;	/* accesses by kind */
+	uint64_t hits;				/* served by the private cache */
+	uint64_t upgrades;			/* writes to a shared copy: others invalidated, no data moved */
+	uint64_t mem_local, mem_remote;		/* served by memory */
+	uint64_t xfer_local, xfer_remote;	/* served by another cpu's cache */
+	uint64_t invalidations;			/* copies invalidated in other cpus */
+	uint64_t cas_retries;			/* cmpxchg retried after a conflicting write */
+};
+
+struct sim_gauge {
+	int64_t cur, peak;
+};
+
+enum sim_lat_kind { SIM_LAT_ALLOC = 0, SIM_LAT_FREE = 1, SIM_LAT_COUNT };
+
+/* One memory sample: cache == -1 is the total over caches. */
+struct sim_mem_sample {
+	uint64_t t_ns;
+	int32_t cache;
+	int64_t g[SIM_GAUGE_COUNT];
+};
+
+struct sim_stats {
+	unsigned ncpus, ncaches;
+	uint64_t *counter_cpu;			/* [ncpus * SIM_CNT_COUNT] */
+	uint64_t *counter_cache;		/* [ncaches * SIM_CNT_COUNT] */
+	struct sim_lock_stat *lock_cpu;		/* [ncpus * SIM_LOCK_CLASS_COUNT] */
+	struct sim_lock_stat *lock_cache;	/* [ncaches * SIM_LOCK_CLASS_COUNT] */
+	struct sim_touch_stat *touch_cpu;	/* [ncpus * SIM_ORIGIN_COUNT] */
+	struct sim_touch_stat *touch_cache;	/* [ncaches * SIM_ORIGIN_COUNT] */
+	struct sim_gauge *gauge;		/* [(ncaches + 1) * SIM_GAUGE_COUNT]; row ncaches = total */
+	uint64_t *op_cycles_cache;		/* [ncaches * SIM_LAT_COUNT]: summed op cycles */
+	uint64_t *op_count_cache;		/* [ncaches * SIM_LAT_COUNT] */
+	gsl_histogram *lat[SIM_LAT_COUNT];	/* op latency in cycles, log-spaced bins */
+	uint64_t lat_sum[SIM_LAT_COUNT], lat_n[SIM_LAT_COUNT], lat_max[SIM_LAT_COUNT];
+	struct sim_mem_sample *samples;
+	size_t nsamples, samples_cap;
+
+	/* run totals */
+	uint64_t events_replayed;	/* ALLOCs and FREEs given to the policy */
+	uint64_t skipped_unmatched;	/* FREEs of objects never allocated */
+	uint64_t skipped_null;		/* kfree(NULL) */
+	uint64_t skipped_page;		/* mm_page_* events */
+	uint64_t stall_cycles;		/* dependency stalls: FREE waiting for its ALLOC */
+	uint64_t timer_runs;		/* periodic work executed */
+	sim_cycles_t end_cycles;	/* latest cpu clock at the end */
+	uint64_t end_t_ns;		/* end_cycles in ns */
+	uint64_t locks_held_at_end;	/* must be 0 */
+	uint64_t outstanding_allocs;	/* allocations the trace never frees (expected live) */
+	uint64_t outstanding_bytes;	/* their bytes (bytes_alloc) */
+	uint64_t page_bytes_used;	/* bytes the page allocator has handed out at the end */
+};
+
+/* Allocates zeroed statistics for ncpus x ncaches. */
+struct sim_stats *sim_stats_create(unsigned ncpus, unsigned ncaches);
+void sim_stats_destroy(struct sim_stats *s);
+
+static inline uint64_t *sim_stats_counter_cpu(struct sim_stats *s, unsigned cpu)
+{
+	return &s->counter_cpu[(size_t)cpu * SIM_CNT_COUNT];
+}
+static inline uint64_t *sim_stats_counter_cache(struct sim_stats *s, unsigned cache)
+{
+	return &s->counter_cache[(size_t)cache * SIM_CNT_COUNT];
+}
+static inline void sim_stats_count(struct sim_stats *s, unsigned cpu, unsigned cache,
+				   enum sim_counter c, uint64_t n)
+{
+	s->counter_cpu[(size_t)cpu * SIM_CNT_COUNT + c] += n;
+	s->counter_cache[(size_t)cache * SIM_CNT_COUNT + c] += n;
+}
+static inline struct sim_lock_stat *sim_stats_lock_cpu(struct sim_stats *s, unsigned cpu, unsigned cls)
+{
+	return &s->lock_cpu[(size_t)cpu * SIM_LOCK_CLASS_COUNT + cls];
+}
+static inline struct sim_lock_stat *sim_stats_lock_cache(struct sim_stats *s, unsigned cache, unsigned cls)
+{
+	return &s->lock_cache[(size_t)cache * SIM_LOCK_CLASS_COUNT + cls];
+}
+static inline struct sim_touch_stat *sim_stats_touch_cpu(struct sim_stats *s, unsigned cpu, unsigned origin)
+{
+	return &s->touch_cpu[(size_t)cpu * SIM_ORIGIN_COUNT + origin];
+}
+static inline struct sim_touch_stat *sim_stats_touch_cache(struct sim_stats *s, unsigned cache, unsigned origin)
+{
+	return &s->touch_cache[(size_t)cache * SIM_ORIGIN_COUNT + origin];
+}
+/* Gauge row of a cache; cache == ncaches is the total. */
+static inline struct sim_gauge *sim_stats_gauge(struct sim_stats *s, unsigned cache)
+{
+	return &s->gauge[(size_t)cache * SIM_GAUGE_COUNT];
+}
+/* Adds delta to a cache's gauge and to the total, keeping peaks. */
+void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id g, int64_t delta);
+void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles);
+/* Appends one sample of every cache with memory and the total. */
+void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
+
+/* Totals over cpus. */
+uint64_t sim_stats_counter_total(const struct sim_stats *s, enum sim_counter c);
+void sim_stats_lock_total(const struct sim_stats *s, unsigned cls, struct sim_lock_stat *out);
+void sim_stats_touch_total(const struct sim_stats *s, unsigned origin, struct sim_touch_stat *out);
+/* Latency quantile q in [0,1] from the histogram, in cycles; 0 when empty. */
+double sim_stats_latency_quantile(const struct sim_stats *s, enum sim_lat_kind k, double q);
+double sim_stats_latency_mean(const struct sim_stats *s, enum sim_lat_kind k);
+
+#endif

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * check_cli.c - the slabsim binary end to end: help and version, clear
+ * one-line errors with the right exit status for bad input, and no partial
+ * run in the database after a failure.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/xalloc.h"
+#include "tests/check_suites.h"
+#include "tests/tutil.h"
+
+#define SAMPLE "traces/samples/fork_exec-head.trace.xz"
+
+struct result {
+	int status;
+	char out[65536];
+	char err[8192];
+};
+
+static const char *bindir(void)
+{
+	const char *b = getenv("SLABSIM_BUILDDIR");
+
+	return b && *b ? b : ".";
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+/* Runs "slabsim ARGS" through the shell; ARGS is already quoted. */
+static void slabsim(struct result *r, const char *args)
+{
+	char *dir = tutil_tmpdir();
+	char cmd[8192], o[512], e[512];
+	int st;
+
+	snprintf(o, sizeof(o), "%s/out", dir);
+	snprintf(e, sizeof(e), "%s/err", dir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s/slabsim' %s </dev/null >'%s' 2>'%s'",
+		 getenv("SLABSIM_SRCDIR") ? getenv("SLABSIM_SRCDIR") : ".", bindir(), args, o, e);
+	st = system(cmd);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(o, r->out, sizeof(r->out));
+	slurp(e, r->err, sizeof(r->err));
+	unlink(o);
+	unlink(e);
+	rmdir(dir);
+	free(dir);
+}
+
+static long db_count(const char *db, const char *table)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	char sql[256];
+	long n = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return n;
+}
+
+static int one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return nl && nl[1] == '\0';
+}
+
+START_TEST(test_help_everywhere)
+{
+	static const char *const cmds[] = {
+		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
+		"policies --help", "bench --help",
+	};
+	struct result *r = xmalloc(sizeof(*r));
+
+	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		slabsim(r, cmds[i]);
+		ck_assert_msg(r->status == 0, "'slabsim %s' should exit 0, got %d", cmds[i], r->status);
+		ck_assert_msg(strstr(r->out, "Usage:") != NULL, "'slabsim %s' should print a usage text", cmds[i]);
+	}
+	slabsim(r, "--version");
+	ck_assert_int_eq(r->status, 0);
+	ck_assert_msg(strstr(r->out, PACKAGE_VERSION) != NULL, "--version should print the version");
+	free(r);
+}
+END_TEST
+
+START_TEST(test_usage_errors)
+{
+	static const struct {
+		const char *args, *needle;
+	} cases[] = {
+		{ "frobnicate", "unknown command" },
+		{ "run --policy slub", "--trace" },
+		{ "run --trace " SAMPLE, "--policy" },
+		{ "run --trace " SAMPLE " --policy slab-of-dreams", "unknown policy 'slab-of-dreams'" },
+		{ "run --trace " SAMPLE " --policy slub --set colour=blue", "no parameter 'colour'" },
+		{ "run --trace " SAMPLE " --policy slub --set order=99", "out of range" },
+		{ "run --trace " SAMPLE " --policy slub --set order=two", "not a whole number" },
+		{ "run --trace " SAMPLE " --policy slub --cpus 0", "--cpus" },
+		{ "run --trace " SAMPLE " --policy slub --cpus 6 --nodes 4", "multiple of --nodes" },
+		{ "run --trace " SAMPLE " --policy slub --cost warp=3", "unknown cost name" },
+		{ "run --trace " SAMPLE " --policy slub --timing sometimes", "--timing" },
+	};
+	struct result *r = xmalloc(sizeof(*r));
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		slabsim(r, cases[i].args);
+		ck_assert_msg(r->status == 2, "'slabsim %s' is a usage error and should exit 2, got %d (%s)",
+			      cases[i].args, r->status, r->err);
+		ck_assert_msg(strstr(r->err, cases[i].needle) != NULL,
+			      "'slabsim %s' should say '%s', said: %s", cases[i].args, cases[i].needle, r->err);
+		ck_assert_msg(strncmp(r->err, "slabsim: ", 9) == 0 && one_line(r->err),
+			      "'slabsim %s' should print one 'slabsim: ...' line, printed: %s", cases[i].args, r->err);
+	}
+	free(r);
+}
+END_TEST
+
+START_TEST(test_bad_input_no_partial_run)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[4096], db[512], empty[512], trunc[512], cmd[2048];
+	FILE *f;
+
+	snprintf(db, sizeof(db), "%s/r.db", dir);
+	/* a good run records exactly one run */
+	snprintf(args, sizeof(args), "run -q --trace " SAMPLE " --policy slub --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "a good run should succeed: %s", r->err);
+	ck_assert_int_eq(db_count(db, "run"), 1);
+
+	/* missing trace */
+	snprintf(args, sizeof(args), "run -q --trace '%s/none.trace' --policy slub --db '%s'", dir, db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "none.trace"), "a missing trace should exit 1 naming it: %s", r->err);
+
+	/* a trace with no events */
+	snprintf(empty, sizeof(empty), "%s/empty.trace", dir);
+	f = fopen(empty, "w");
+	fputs("# tracer: nop\n#\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "run -q --trace '%s' --policy slub --db '%s'", empty, db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "empty.trace") && one_line(r->err),
+		      "an empty trace should exit 1 with one line naming it: %s", r->err);
+
+	/* a truncated xz file */
+	snprintf(trunc, sizeof(trunc), "%s/cut.trace.xz", dir);
+	snprintf(cmd, sizeof(cmd), "head -c 20000 '%s' > '%s'", tutil_srcpath(SAMPLE), trunc);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(args, sizeof(args), "run -q --trace '%s' --policy slub --db '%s'", trunc, db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "cut.trace.xz"), "a truncated trace should exit 1 naming it: %s", r->err);
+
+	/* an unwritable database location */
+	snprintf(args, sizeof(args), "run -q --trace " SAMPLE " --policy slub --db '%s/no/such/dir/x.db'", dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "x.db"), "an unwritable database should exit 1 naming it: %s", r->err);
+
+	/* nothing of the failures reached the database */
+	ck_assert_int_eq(db_count(db, "run"), 1);
+	ck_assert_int_eq(db_count(db, "trace"), 1);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(dir);
+	free(r);
+}
+END_TEST
+
+START_TEST(test_run_summary_and_determinism)
+{
+	struct result *a = xmalloc(sizeof(*a)), *b = xmalloc(sizeof(*b));
+
+	slabsim(a, "run --no-db --trace " SAMPLE " --policy slub-classic --cpus 8 --nodes 2 --timing closed --seed 3");
+	ck_assert_msg(a->status == 0, "the run should succeed: %s", a->err);
+	ck_assert_msg(strstr(a->out, "list_lock") && strstr(a->out, "fast path") && strstr(a->out, "p99 cycles") &&
+		      strstr(a->out, "memory held") && strstr(a->out, "consistency:") && strstr(a->out, ": ok"),
+		      "the summary should show locks, fast path, p99, memory and a balanced consistency line:\n%s", a->out);
+	slabsim(b, "run --no-db --trace " SAMPLE " --policy slub-classic --cpus 8 --nodes 2 --timing closed --seed 3");
+	ck_assert_msg(strcmp(a->out, b->out) == 0, "the same seed and inputs should print byte-identical summaries");
+	free(a);
+	free(b);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("binary");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_help_everywhere);
+	tcase_add_test(tc, test_usage_errors);
+	tcase_add_test(tc, test_bad_input_no_partial_run);
+	tcase_add_test(tc, test_run_summary_and_determinism);
+	suite_add_tcase(s, tc);
+	return s;
+}

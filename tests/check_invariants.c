@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * check_invariants.c - every registered policy replays every bundled real
+ * trace, and the books balance: no object is handed out twice while live
+ * (replay's verify mode fails the run otherwise), the policy's state is
+ * consistent at the end, live objects and bytes equal the trace's
+ * outstanding allocations, slab and large-kmalloc bytes equal the pages the
+ * page allocator has handed out, every lock is released, and a drain leaves
+ * no object cached.  Also: the same seed and inputs give identical results.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policies/registry.h"
+#include "sim/replay.h"
+#include "tests/check_suites.h"
+#include "tests/tutil.h"
+#include "traces/load.h"
+
+static const char *const traces[] = {
+	"traces/samples/fork_exec-head.trace.xz",
+	"traces/samples/file_churn-head.trace.xz",
+	"traces/samples/fork_exec.trace.xz",
+	"traces/samples/file_churn.trace.xz",
+};
+
+struct variant {
+	const char *policy;		/* policy or preset */
+	unsigned cpus, nodes;
+	enum sim_timing timing;
+};
+
+static const struct variant variants[] = {
+	{ "slub-classic", 4, 1, SIM_TIMING_TRACE },
+	{ "slub-2007", 4, 1, SIM_TIMING_TRACE },
+	{ "slub-classic", 64, 2, SIM_TIMING_CLOSED },
+	{ "slub-2007", 16, 2, SIM_TIMING_CLOSED },
+	{ "slub-classic", 2, 1, SIM_TIMING_CLOSED },
+};
+
+static struct sim_workload loaded[SIM_ARRAY_SIZE(traces)];
+static bool is_loaded[SIM_ARRAY_SIZE(traces)];
+
+static const struct sim_workload *trace_get(unsigned i)
+{
+	char err[512];
+
+	if (!is_loaded[i]) {
+		sim_workload_init(&loaded[i]);
+		ck_assert_msg(trace_load(tutil_srcpath(traces[i]), &loaded[i], err, sizeof(err)) == 0,
+			      "the bundled trace %s should load: %s", traces[i], err);
+		is_loaded[i] = true;
+	}
+	return &loaded[i];
+}
+
+static void config_for(const struct variant *v, struct sim_run_config *cfg,
+		       const struct sim_policy_ops **ops, struct sim_param_values *pv)
+{
+	const struct policy_preset *p = policy_preset_find(v->policy);
+	char err[256];
+
+	*ops = policy_find(p ? p->policy : v->policy);
+	ck_assert_ptr_nonnull(*ops);
+	policy_params_default(*ops, pv);
+	if (p)
+		ck_assert_int_eq(policy_params_apply(*ops, pv, p->settings, err, sizeof(err)), 0);
+	memset(cfg, 0, sizeof(*cfg));
+	sim_machine_config_defaults(&cfg->mach);
+	cfg->mach.ncpus = v->cpus;
+	cfg->mach.nnodes = v->nodes;
+	cfg->mach.timing = v->timing;
+}
+
+static void check_books(const struct sim_stats *st, const char *what)
+{
+	const struct sim_gauge *tot = &st->gauge[(size_t)st->ncaches * SIM_GAUGE_COUNT];
+
+	ck_assert_msg((uint64_t)tot[SIM_GAUGE_live_objs].cur == st->outstanding_allocs,
+		      "%s: live objects (%lld) should equal the outstanding allocations (%llu)", what,
+		      (long long)tot[SIM_GAUGE_live_objs].cur, (unsigned long long)st->outstanding_allocs);
+	ck_assert_msg((uint64_t)tot[SIM_GAUGE_live_bytes].cur == st->outstanding_bytes,
+		      "%s: live bytes should equal the outstanding allocations' bytes", what);
+	ck_assert_msg((uint64_t)(tot[SIM_GAUGE_slab_bytes].cur + tot[SIM_GAUGE_large_bytes].cur) == st->page_bytes_used,
+		      "%s: slab and large-kmalloc bytes (%lld) should equal the bytes of pages in use (%llu)", what,
+		      (long long)(tot[SIM_GAUGE_slab_bytes].cur + tot[SIM_GAUGE_large_bytes].cur),
+		      (unsigned long long)st->page_bytes_used);
+	ck_assert_msg(st->locks_held_at_end == 0, "%s: every lock should be released at the end", what);
+	ck_assert_msg(sim_stats_counter_total(st, SIM_CNT_alloc) + sim_stats_counter_total(st, SIM_CNT_free) +
+		      sim_stats_counter_total(st, SIM_CNT_alloc_failed) == st->events_replayed,
+		      "%s: every replayed event should be one alloc, free or failed alloc", what);
+}
+
+START_TEST(test_books_balance)
+{
+	unsigned ti = (unsigned)_i / SIM_ARRAY_SIZE(variants);
+	const struct variant *v = &variants[(unsigned)_i % SIM_ARRAY_SIZE(variants)];
+	const struct sim_workload *w = trace_get(ti);
+	const struct sim_policy_ops *ops;
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_replay_opts o = { .verify = true };
+	struct sim_stats *st = NULL;
+	char err[512], what[256];
+
+	snprintf(what, sizeof(what), "%s on %s, %u cpus, %u nodes", v->policy, traces[ti], v->cpus, v->nodes);
+	config_for(v, &cfg, &ops, &pv);
+	ck_assert_msg(sim_replay(w, &cfg, ops, &pv, &o, &st, err, sizeof(err)) == 0,
+		      "%s: the verified replay should succeed: %s", what, err);
+	check_books(st, what);
+	ck_assert_msg(st->events_replayed == sim_workload_replayable(w),
+		      "%s: every replayable event should have been replayed", what);
+	sim_stats_destroy(st);
+
+	o.drain_at_end = true;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, &o, &st, err, sizeof(err)), 0);
+	ck_assert_msg(st->gauge[(size_t)st->ncaches * SIM_GAUGE_COUNT + SIM_GAUGE_cached_objs].cur == 0,
+		      "%s: after a drain no free object should be cached", what);
+	ck_assert_msg(st->locks_held_at_end == 0, "%s: the drain should release its locks", what);
+	sim_stats_destroy(st);
+}
+END_TEST
+
+static bool stats_equal(const struct sim_stats *a, const struct sim_stats *b)
+{
+	size_t nc = (size_t)a->ncpus, nk = (size_t)a->ncaches;
+
+	return a->ncpus == b->ncpus && a->ncaches == b->ncaches &&
+	       !memcmp(a->counter_cpu, b->counter_cpu, nc * SIM_CNT_COUNT * sizeof(uint64_t)) &&
+	       !memcmp(a->counter_cache, b->counter_cache, nk * SIM_CNT_COUNT * sizeof(uint64_t)) &&
+	       !memcmp(a->lock_cpu, b->lock_cpu, nc * SIM_LOCK_CLASS_COUNT * sizeof(*a->lock_cpu)) &&
+	       !memcmp(a->touch_cache, b->touch_cache, nk * SIM_ORIGIN_COUNT * sizeof(*a->touch_cache)) &&
+	       !memcmp(a->gauge, b->gauge, (nk + 1) * SIM_GAUGE_COUNT * sizeof(*a->gauge)) &&
+	       a->nsamples == b->nsamples &&
+	       !memcmp(a->samples, b->samples, a->nsamples * sizeof(*a->samples)) &&
+	       !memcmp(a->lat_sum, b->lat_sum, sizeof(a->lat_sum)) &&
+	       a->end_cycles == b->end_cycles && a->stall_cycles == b->stall_cycles;
+}
+
+START_TEST(test_same_seed_same_result)
+{
+	const struct sim_workload *w = trace_get(0);
+	const struct variant v = { "slub-classic", 8, 2, SIM_TIMING_CLOSED };
+	const struct sim_policy_ops *ops;
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_stats *a = NULL, *b = NULL, *c = NULL;
+	char err[512];
+
+	config_for(&v, &cfg, &ops, &pv);
+	cfg.mach.seed = 7;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &b, err, sizeof(err)), 0);
+	ck_assert_msg(stats_equal(a, b), "two runs with the same seed and inputs should be identical");
+	/* with 2 nodes get_any_partial() draws from the RNG: another seed is allowed to differ,
+	 * but must still balance its books */
+	cfg.mach.seed = 8;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &c, err, sizeof(err)), 0);
+	check_books(c, "seed 8");
+	sim_stats_destroy(a);
+	sim_stats_destroy(b);
+	sim_stats_destroy(c);
+}
+END_TEST
+
+START_TEST(test_registry_valid)
+{
+	char why[256] = "";
+
+	ck_assert_msg(policy_registry_is_valid(why, sizeof(why)), "the policy registry should be valid: %s", why);
+	/* every registered policy is exercised by the variants above */
+	for (const struct sim_policy_ops *const *p = policy_registry; *p; p++) {
+		bool found = false;
+
+		for (unsigned i = 0; i < SIM_ARRAY_SIZE(variants); i++) {
+			const struct policy_preset *pr = policy_preset_find(variants[i].policy);
+
+			found |= !strcmp(pr ? pr->policy : variants[i].policy, (*p)->name);
+		}
+		ck_assert_msg(found, "policy %s should be covered by the invariant variants", (*p)->name);
+	}
+}
+END_TEST
+
+static void invariants_teardown(void)
+{
+	for (unsigned i = 0; i < SIM_ARRAY_SIZE(traces); i++)
+		if (is_loaded[i]) {
+			sim_workload_fini(&loaded[i]);
+			is_loaded[i] = false;
+		}
+}
+
+Suite *invariants_suite(void)
+{
+	Suite *s = suite_create("invariants");
+	TCase *tc = tcase_create("real traces");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_unchecked_fixture(tc, NULL, invariants_teardown);
+	tcase_add_test(tc, test_registry_valid);
+	tcase_add_loop_test(tc, test_books_balance, 0, (int)(SIM_ARRAY_SIZE(traces) * SIM_ARRAY_SIZE(variants)));
+	tcase_add_test(tc, test_same_seed_same_result);
+	suite_add_tcase(s, tc);
+	return s;
+}

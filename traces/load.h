@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * load.h - reads a trace file of any supported format into a workload.
+ *
+ * The format is detected from the content, through gzip/xz compression and
+ * on standard input ("-"): the native magic selects the native reader
+ * (already resolved); anything else is read as kmem tracepoint text
+ * (tracefs trace/trace_pipe, trace-cmd report with or without -l, perf
+ * script), then the pairing pass (traces/resolve.h) runs.  t_ns is made
+ * relative to the earliest event.
+ *
+ * Text readers count, never fail on: malformed lines (skipped_lines, the
+ * first one described in w->first_skip as "FILE:LINE: field ...: why"),
+ * other events (unknown_events), LOST markers (lost_events) and timestamps
+ * that go backwards (time_backwards).
+ */
+#ifndef SLABSIM_TRACES_LOAD_H
+#define SLABSIM_TRACES_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/workload.h"
+#include "traces/input.h"
+
+/*
+ * Progress: bytes of the file read so far and its size (0 when unknown:
+ * standard input, a pipe).  Called about every 4 MiB and once at the end.
+ */
+typedef void (*trace_progress_fn)(void *arg, uint64_t done_bytes, uint64_t total_bytes);
+
+struct trace_load_opts {
+	trace_progress_fn progress;	/* may be NULL */
+	void *progress_arg;
+};
+
+/* What the load found, for summaries. */
+struct trace_load_info {
+	enum trace_compression compression;
+	uint64_t file_bytes;		/* bytes of the file read (compressed bytes for gz/xz) */
+	uint64_t text_bytes;		/* decompressed bytes */
+	uint64_t lines;			/* text lines read (0 for native) */
+	uint32_t native_version;	/* native only */
+	char origin[512];		/* native only: the trace it was imported from */
+	char origin_format[32];		/* native only: that trace's format */
+};
+
+/*
+ * Loads path into w, which the caller has initialized with
+ * sim_workload_init() and finalizes with sim_workload_fini() in every case.
+ * Sets w->source (the path, "<stdin>" for "-"), w->format ("ftrace",
+ * "trace-cmd", "perf" or "native"), w->kernel ("" when the trace does not
+ * say), oids, anomalies and w->digest.
+ *
+ * Returns 0, or a negative errno with a one-line message in err that names
+ * the file: a missing or unreadable file, truncated or corrupt compressed
+ * data, a damaged native file, or a trace without kmem allocation events
+ * ("FILE: no kmem allocation events found (N lines read)").
+ */
+int trace_load(const char *path, struct sim_workload *w, char *err, size_t errlen);
+
+/* The same with a progress callback and a summary; opts and info may be NULL. */
+int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_load_opts *opts,
+		  struct trace_load_info *info, char *err, size_t errlen);
+
+#endif /* SLABSIM_TRACES_LOAD_H */
