@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/runopts.h"
@@ -26,7 +27,7 @@ static void bench_usage(FILE *f)
 "Usage: slabsim bench [--trace FILE] [--events N] [--policy NAME] [RUN OPTION]...\n"
 "\n"
 "Measures the replay loop.  The trace (default " BENCH_DEFAULT_TRACE ",\n"
-"or $SLABSIM_DATADIR/samples/fork_exec.trace.xz when installed) is repeated\n"
+"or the installed copy under " SLABSIM_DATADIR "/samples) is repeated\n"
 "back to back, with disjoint objects, until it holds at least N events\n"
 "(default 10000000).  Then the same process runs a bare replay (walk the events\n"
 "and the object map, nothing else) and a full replay with the machine model\n"
@@ -95,7 +96,8 @@ int cmd_bench(int argc, char **argv)
 	int ch, rc;
 
 	runopts_init(&ro);
-	ro.trace = BENCH_DEFAULT_TRACE;
+	ro.trace = access(BENCH_DEFAULT_TRACE, R_OK) ? SLABSIM_DATADIR "/samples/fork_exec.trace.xz"
+						    : BENCH_DEFAULT_TRACE;
 	ro.policy_arg = "slub";
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, RUNOPTS_SHORT "h", opts, NULL)) != -1) {

@@ -100,6 +100,7 @@ static int runopts_parse_time(struct runopts *r, int ch, const char *arg, const 
 		if (cli_parse_double(arg, 0.001, 1e6, &d))
 			return runopts_bad(cmd, "--sample-ms", arg, "expected 0.001 to 1000000 ms");
 		m->sample_ns = (uint64_t)(d * 1e6);
+		r->sample_set = true;
 		return 0;
 	case 2010:
 		if (cli_parse_long(arg, 0, LONG_MAX, &v))
@@ -153,6 +154,9 @@ int runopts_finish(struct runopts *r, const char *cmd)
 		cli_error("%s: --policy NAME is required ('slabsim policies' lists them)", cmd);
 		return CLI_EXIT_USAGE;
 	}
+	/* a closed-loop run lasts milliseconds: sample it more often */
+	if (!r->sample_set && r->mach.timing == SIM_TIMING_CLOSED)
+		r->mach.sample_ns = RUNOPTS_CLOSED_SAMPLE_NS;
 	if (sim_machine_config_check(&r->mach, &why)) {
 		cli_error("%s: %s", cmd, why);
 		return CLI_EXIT_USAGE;

@@ -14,6 +14,7 @@
 #include "sim/workload.h"
 
 #define RUNOPTS_MAX_SETS 64
+#define RUNOPTS_CLOSED_SAMPLE_NS 20000	/* default memory sampling period of --timing closed */
 
 struct runopts {
 	const char *trace;
@@ -21,6 +22,7 @@ struct runopts {
 	const char *sets[RUNOPTS_MAX_SETS];
 	unsigned nsets;
 	struct sim_machine_config mach;
+	bool sample_set;		/* --sample-ms given */
 	/* resolved by runopts_finish() */
 	const struct sim_policy_ops *ops;
 	const char *preset;

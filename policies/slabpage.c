@@ -22,18 +22,25 @@ void slab_backend_init(struct slab_backend *b, struct machine *m)
 
 void slab_backend_fini(struct slab_backend *b)
 {
+	struct slab **heads = xmalloc((b->nslabs ? b->nslabs : 1) * sizeof(*heads));
+	size_t n = 0;
+
+	/* collect first: a slab's tail pages map to it too, and must not be read after its free */
 	for (size_t i = 0; i < b->by_page.cap; i++) {
-		struct u64map_slot *sl = &b->by_page.s[i];
+		const struct u64map_slot *sl = &b->by_page.s[i];
 		struct slab *s;
 
 		if (sl->key == UINT64_MAX)
 			continue;
 		s = (struct slab *)(uintptr_t)sl->val;
-		if (slab_page_key(s->base) != sl->key)
-			continue;	/* a tail page; the head frees it */
-		free(s->free);
-		free(s);
+		if (slab_page_key(s->base) == sl->key && n < b->nslabs)
+			heads[n++] = s;
 	}
+	for (size_t i = 0; i < n; i++) {
+		free(heads[i]->free);
+		free(heads[i]);
+	}
+	free(heads);
 	u64map_fini(&b->by_page);
 }
 

@@ -51,6 +51,13 @@ struct sim_stats *sim_stats_create(unsigned ncpus, unsigned ncaches)
 	s->op_count_cache = xcalloc((size_t)ncaches * SIM_LAT_COUNT, sizeof(uint64_t));
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		s->lat[k] = stats_lat_hist_create();
+	s->lat_bin = xmalloc(SIM_LAT_FAST_MAX * sizeof(*s->lat_bin));
+	for (size_t x = 0; x < SIM_LAT_FAST_MAX; x++) {
+		size_t bin = 0;
+
+		gsl_histogram_find(s->lat[0], (double)x, &bin);
+		s->lat_bin[x] = (uint16_t)bin;
+	}
 	return s;
 }
 
@@ -69,6 +76,7 @@ void sim_stats_destroy(struct sim_stats *s)
 	free(s->op_count_cache);
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		gsl_histogram_free(s->lat[k]);
+	free(s->lat_bin);
 	free(s->samples);
 	free(s);
 }
@@ -88,9 +96,10 @@ void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id 
 
 void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles)
 {
-	double x = cycles >= LAT_MAX ? LAT_MAX - 1 : (double)cycles;
-
-	gsl_histogram_increment(s->lat[k], x);
+	if (cycles < SIM_LAT_FAST_MAX)
+		s->lat[k]->bin[s->lat_bin[cycles]] += 1.0;
+	else
+		gsl_histogram_increment(s->lat[k], cycles >= LAT_MAX ? LAT_MAX - 1 : (double)cycles);
 	s->lat_sum[k] += cycles;
 	s->lat_n[k]++;
 	if (cycles > s->lat_max[k])

@@ -47,6 +47,9 @@ struct sim_gauge {
 
 enum sim_lat_kind { SIM_LAT_ALLOC = 0, SIM_LAT_FREE = 1, SIM_LAT_COUNT };
 
+/* Cycle counts below this find their histogram bin by table, not by search. */
+#define SIM_LAT_FAST_MAX 4096
+
 /* One memory sample: cache == -1 is the total over caches. */
 struct sim_mem_sample {
 	uint64_t t_ns;
@@ -66,6 +69,7 @@ struct sim_stats {
 	uint64_t *op_cycles_cache;		/* [ncaches * SIM_LAT_COUNT]: summed op cycles */
 	uint64_t *op_count_cache;		/* [ncaches * SIM_LAT_COUNT] */
 	gsl_histogram *lat[SIM_LAT_COUNT];	/* op latency in cycles, log-spaced bins */
+	uint16_t *lat_bin;			/* [SIM_LAT_FAST_MAX]: bin of a small cycle count */
 	uint64_t lat_sum[SIM_LAT_COUNT], lat_n[SIM_LAT_COUNT], lat_max[SIM_LAT_COUNT];
 	struct sim_mem_sample *samples;
 	size_t nsamples, samples_cap;

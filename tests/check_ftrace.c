@@ -533,6 +533,54 @@ START_TEST(test_empty_and_missing)
 }
 END_TEST
 
+static void ft_progress(void *arg, uint64_t done, uint64_t total)
+{
+	uint64_t *last = arg;
+
+	ck_assert_msg(done <= total, "progress should not pass the file size");
+	last[0] = done;
+	last[1] = total;
+	last[2]++;
+}
+
+START_TEST(test_tracecmd_file_and_progress)
+{
+	static const char text[] =
+		"version = 6\n"
+		"cpus=4\n"
+		"CPU 1 is empty\n"
+		"       trace-cmd-16131 [000] 158126.498411: kmem_cache_alloc: call_site=811223c5 ptr=0xffff88003ecf2b40 bytes_req=272 bytes_alloc=320 gfp_flags=GFP_KERNEL|GFP_ZERO\n"
+		"CPU:2 [12 EVENTS DROPPED]\n"
+		"       trace-cmd-16129 [002] 158126.498446: kfree: call_site=810a7abb ptr=0x0\n"
+		"       trace-cmd-16130 [003] 158126.498440: kmalloc: call_site=810bf95b ptr=0xffff88003dedc040 bytes_req=24 bytes_alloc=32 gfp_flags=GFP_KERNEL|GFP_ZERO\n"
+		"       trace-cmd-16130 [003] 158126.498462: sched_switch: prev_comm=trace-cmd prev_pid=16130\n";
+	char *path = tutil_tmpfile(".report", text, strlen(text)), err[512];
+	struct trace_load_opts opts = { .progress = ft_progress };
+	struct trace_load_info info;
+	struct sim_workload w;
+	uint64_t last[3] = { 0, 0, 0 };
+
+	opts.progress_arg = last;
+	sim_workload_init(&w);
+	ck_assert_msg(trace_load_ex(path, &w, &opts, &info, err, sizeof(err)) == 0, "a trace-cmd report should load: %s", err);
+	ck_assert_str_eq(w.format, "trace-cmd");
+	ck_assert_uint_eq(w.nev, 3);
+	ck_assert_uint_eq(info.lines, 8);
+	ck_assert_uint_eq(w.anomaly[SIM_AN_lost_events], 12);
+	ck_assert_uint_eq(w.anomaly[SIM_AN_unknown_events], 1);
+	ck_assert_uint_eq(w.anomaly[SIM_AN_time_backwards], 1);
+	ck_assert_uint_eq(w.anomaly[SIM_AN_skipped_lines], 0);
+	ck_assert_uint_eq(w.ev[2].t_ns, 29000);	/* relative to the earliest event */
+	ck_assert_str_eq(strtab_get(&w.caches, w.ev[2].cache), "kmalloc-32");
+	ck_assert_msg(last[2] >= 1 && last[0] == last[1] && last[1] == strlen(text),
+		      "progress should end at the file size (%llu of %llu, %llu calls)",
+		      (unsigned long long)last[0], (unsigned long long)last[1], (unsigned long long)last[2]);
+	sim_workload_fini(&w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 /* ---- kmalloc names and the pairing pass ------------------------------------------ */
 
 START_TEST(test_kmalloc_names)
@@ -744,6 +792,7 @@ Suite *ftrace_suite(void)
 	tcase_add_test(input, test_input_getline);
 	tcase_add_test(input, test_truncated_xz_names_file);
 	tcase_add_test(input, test_empty_and_missing);
+	tcase_add_test(input, test_tracecmd_file_and_progress);
 	tcase_add_test(pair, test_kmalloc_names);
 	tcase_add_test(pair, test_pairing_pass);
 	tcase_add_test(real, test_real_fork_exec);

@@ -239,12 +239,15 @@ static int ft_after_cpu(const char *p, const char *end, struct ftrace_rec *r,
 	return 0;
 }
 
-/* The first "[digits]" preceded by white space whose rest parses. */
+/*
+ * The first "[digits]" preceded by white space whose rest parses.  Returns
+ * 0, 1 when there is no candidate, or the error of the first candidate.
+ */
 static int ft_prefix_bracket(const char *line, const char *end, struct ftrace_rec *r,
 			     const char **rest, char *err, size_t errlen)
 {
 	const char *p = line;
-	int first = 1;	/* 1: no candidate yet */
+	int status = 1;
 
 	while ((p = memchr(p, '[', (size_t)(end - p)))) {
 		const char *d = ++p, *q = d;
@@ -254,15 +257,16 @@ static int ft_prefix_bracket(const char *line, const char *end, struct ftrace_re
 		if ((d - 1 > line && !ft_is_space(d[-2])) || q == d || q >= end || *q != ']' ||
 		    (q + 1 < end && !ft_is_space(q[1])) || !ft_cpu_store(d, (size_t)(q - d), r))
 			continue;
-		char tmp[256];
-		int ret = ft_after_cpu(q + 1, end, r, rest, first ? err : tmp,
-				       first ? errlen : sizeof(tmp));
+		char later[256];	/* a later candidate's error is not reported */
+		int ret = ft_after_cpu(q + 1, end, r, rest, status == 1 ? err : later,
+				       status == 1 ? errlen : sizeof(later));
 
 		if (!ret)
 			return 0;
-		first = ret;
+		if (status == 1)
+			status = ret;
 	}
-	return first;
+	return status;
 }
 
 /* trace-cmd report -l: "comm-pid  0d.h1. 106467.859747:" */

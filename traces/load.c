@@ -15,7 +15,7 @@
 #include "traces/native.h"
 #include "traces/resolve.h"
 
-#define LOAD_PROGRESS_BYTES (4u << 20)
+#define LOAD_PROGRESS_BYTES (1u << 20)	/* of the file: compressed bytes for gz/xz */
 
 struct load_text {
 	struct sim_workload *w;

@@ -25,7 +25,7 @@
 
 /*
  * Progress: bytes of the file read so far and its size (0 when unknown:
- * standard input, a pipe).  Called about every 4 MiB and once at the end.
+ * standard input, a pipe).  Called about every MiB of the file and once at the end.
  */
 typedef void (*trace_progress_fn)(void *arg, uint64_t done_bytes, uint64_t total_bytes);
 

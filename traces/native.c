@@ -332,7 +332,7 @@ static int nr_u64(struct native_reader *r, uint64_t *v)
 	return ret;
 }
 
-/* A string into buf (NUL-terminated, cut to n - 1 bytes); *len gets the stored length. */
+/* A stored string, returned NUL-terminated in a new buffer (*s, freed by the caller). */
 static int nr_str(struct native_reader *r, char **s)
 {
 	uint32_t len;
@@ -353,6 +353,7 @@ static int nr_str(struct native_reader *r, char **s)
 	return ret;
 }
 
+/* A stored string copied into dst (cut to n - 1 bytes). */
 static int nr_str_into(struct native_reader *r, char *dst, size_t n)
 {
 	char *s = NULL;

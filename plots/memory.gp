@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Slab memory held over simulated time, one line per run.
+# Input (in): CSV without header: run_label,t_s,slab_kib -- rows grouped by
+#   run, from the memory table (cache IS NULL: totals).  nruns: number of runs.
+# Output (out): PNG.  Optional: title.
+if (!exists("in") || !exists("out") || !exists("nruns")) { print "usage: gnuplot -e \"in='m.csv'; out='m.png'; nruns=2\" memory.gp"; exit }
+if (!exists("title")) title = "Slab memory held over time"
+set terminal pngcairo size 1100,600 font ",10"
+set output out
+set datafile separator ","
+set title title noenhanced
+set xlabel "simulated time (s)"
+set ylabel "slab pages held (KiB)"
+set grid
+set key outside right top noenhanced
+# one data block per run: blocks are separated by two blank lines
+plot for [i=0:nruns-1] in index i using 2:3 with steps lw 2 title columnhead(1)
