@@ -94,9 +94,12 @@ static void cl_sharers_clear_all(const struct coherence *c, struct cl_line *l)
 	l->nsharers = 0;
 }
 
-/* True when some sharer other than cpu sits on node. */
-static bool cl_sharer_on_node(const struct coherence *c, const struct cl_line *l,
-			      unsigned cpu, unsigned node)
+/*
+ * True when some sharer other than skip sits on node (same) or on another
+ * node (!same).  skip may be -1.
+ */
+static bool cl_sharer_where(const struct coherence *c, const struct cl_line *l,
+			    int skip, unsigned node, bool same)
 {
 	unsigned nwords = c->words ? c->words : 1;
 
@@ -107,26 +110,7 @@ static bool cl_sharer_on_node(const struct coherence *c, const struct cl_line *l
 			unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
 
 			bits &= bits - 1;
-			if (s != cpu && c->cpu_node[s] == node)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* True when some sharer sits on a node other than node. */
-static bool cl_sharer_off_node(const struct coherence *c, const struct cl_line *l, unsigned node)
-{
-	unsigned nwords = c->words ? c->words : 1;
-
-	for (unsigned w = 0; w < nwords; w++) {
-		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
-
-		while (bits) {
-			unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
-
-			bits &= bits - 1;
-			if (c->cpu_node[s] != node)
+			if ((int)s != skip && (c->cpu_node[s] == node) == same)
 				return true;
 		}
 	}
@@ -299,7 +283,7 @@ static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned 
 		return o;
 	}
 	if (l->nsharers) {
-		o = cl_sharer_on_node(c, l, cpu, node) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		o = cl_sharer_where(c, l, (int)cpu, node, true) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
 		cl_sharer_set(c, l, cpu);
 		return o;
 	}
@@ -323,9 +307,9 @@ static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned
 		if (l->nsharers == 1)
 			o = CL_HIT;
 		else
-			o = cl_sharer_off_node(c, l, node) ? CL_UPGRADE_REMOTE : CL_UPGRADE;
+			o = cl_sharer_where(c, l, -1, node, false) ? CL_UPGRADE_REMOTE : CL_UPGRADE;
 	} else if (l->nsharers) {
-		o = cl_sharer_on_node(c, l, cpu, node) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		o = cl_sharer_where(c, l, (int)cpu, node, true) ? CL_XFER_LOCAL : CL_XFER_REMOTE;
 		*inval += l->nsharers;
 	} else {
 		o = home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
