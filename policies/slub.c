@@ -723,24 +723,29 @@ static sim_addr_t slub_alloc_classic(struct slub *sl, struct sim_op *op, struct 
 	return slub_alloc_slow(sl, op, c);
 }
 
-/* __slab_free(): a free to any slab but the cpu slab. */
-static void slub_free_slow(struct slub *sl, struct sim_op *op, struct slub_cache *c, struct slab *s, sim_addr_t obj)
+/*
+ * __slab_free(): cnt objects of slab s (a detached freelist, already linked
+ * through their free pointers) to a slab that is not the cpu slab.
+ */
+static void slub_free_slow(struct slub *sl, struct sim_op *op, struct slub_cache *c, struct slab *s,
+			   const sim_addr_t *objs, unsigned cnt)
 {
 	struct slub_node *n = NULL;
 	bool prior = s->nfree != 0, was_frozen = s->frozen;
 
 	sim_count(op, SIM_CNT_free_slowpath);
 	sim_read(op, slab_struct(s));
-	sim_write(op, slab_obj_fp(s, obj));
-	if (!was_frozen && s->inuse == 1 && prior) {
+	sim_write(op, slab_obj_fp(s, objs[cnt - 1]));	/* tail -> prior */
+	if (!was_frozen && s->inuse == cnt && prior) {
 		n = &c->node[s->node];
 		sim_lock_acquire(op, &n->list_lock);
 	}
 	sim_cmpxchg(op, slab_struct(s), SIM_CNT_cmpxchg_double_fail);
-	slab_freelist_push(s, obj);
-	s->inuse--;
+	for (unsigned i = cnt; i-- > 0; )
+		slab_freelist_push(s, objs[i]);
+	s->inuse = (uint16_t)(s->inuse - cnt);
 	if (was_frozen) {
-		sim_gauge_add(op, SIM_GAUGE_cached_objs, 1);
+		sim_gauge_add(op, SIM_GAUGE_cached_objs, cnt);
 		sim_count(op, SIM_CNT_free_frozen);
 		return;
 	}
@@ -763,21 +768,87 @@ static void slub_free_slow(struct slub *sl, struct sim_op *op, struct slub_cache
 	sim_lock_release(op, &n->list_lock);
 }
 
-static void slub_free_classic(struct slub *sl, struct sim_op *op, struct slub_cache *c, struct slab *s, sim_addr_t obj)
+/* do_slab_free(): cnt objects of slab s, linked through their free pointers. */
+static void slub_free_classic(struct slub *sl, struct sim_op *op, struct slub_cache *c, struct slab *s,
+			      const sim_addr_t *objs, unsigned cnt)
 {
 	struct slub_cpu *cc = &c->cpu[op->cpu];
 
 	sim_read(op, c->addr);
 	sim_read(op, cc->addr);
 	if (s == cc->slab) {
-		sim_write(op, slab_obj_fp(s, obj));	/* set_freepointer */
-		sim_write(op, cc->addr);		/* this_cpu_cmpxchg_double */
-		cc->fl[cc->nfl++] = (uint16_t)slab_obj_index(s, obj);
-		sim_gauge_add(op, SIM_GAUGE_cached_objs, 1);
+		sim_write(op, slab_obj_fp(s, objs[cnt - 1]));	/* set_freepointer(tail) */
+		sim_write(op, cc->addr);			/* this_cpu_cmpxchg_double */
+		for (unsigned i = cnt; i-- > 0; )
+			cc->fl[cc->nfl++] = (uint16_t)slab_obj_index(s, objs[i]);
+		sim_gauge_add(op, SIM_GAUGE_cached_objs, cnt);
 		sim_count(op, SIM_CNT_free_fastpath);
 		return;
 	}
-	slub_free_slow(sl, op, c, s, obj);
+	slub_free_slow(sl, op, c, s, objs, cnt);
+}
+
+/* --- bulk operations, for the front-end caches built on SLUB ------------- */
+
+unsigned slub_alloc_bulk(void *pol, struct sim_op *op, unsigned n, sim_addr_t *out)
+{
+	struct slub *sl = pol;
+	struct slub_cache *c = slub_cache_get(sl, op->cache);
+	struct slub_cpu *cc = &c->cpu[op->cpu];
+
+	if (!sl->classic) {
+		for (unsigned i = 0; i < n; i++)
+			out[i] = slub_alloc_2007(sl, op, c);
+		return n;
+	}
+	/* __kmem_cache_alloc_bulk(): one pass over the cpu freelist under the local lock */
+	sim_read(op, c->addr);
+	sim_read(op, cc->addr);
+	for (unsigned i = 0; i < n; i++) {
+		if (!cc->nfl || (op->want_node >= 0 && (unsigned)op->want_node != cc->slab->node)) {
+			out[i] = slub_alloc_slow(sl, op, c);
+			continue;
+		}
+		out[i] = slab_obj_addr(cc->slab, cc->fl[--cc->nfl]);
+		sim_read(op, slab_obj_fp(cc->slab, out[i]));
+		sim_gauge_add(op, SIM_GAUGE_cached_objs, -1);
+	}
+	sim_write(op, cc->addr);
+	return n;
+}
+
+void slub_free_bulk(void *pol, struct sim_op *op, unsigned n, const sim_addr_t *objs)
+{
+	struct slub *sl = pol;
+	struct slub_cache *c = slub_cache_get(sl, op->cache);
+	sim_addr_t *group = xmalloc((n ? n : 1) * sizeof(*group));
+	bool *done = xcalloc(n ? n : 1, sizeof(*done));
+
+	/* build_detached_freelist(): the objects of one slab at a time, each free pointer written */
+	for (unsigned i = n; i-- > 0; ) {
+		struct slab *s;
+		unsigned cnt = 0;
+
+		if (done[i])
+			continue;
+		s = slab_of(&sl->b, objs[i]);
+		sim_assert(s && s->cache == op->cache);
+		for (unsigned j = i + 1; j-- > 0; ) {
+			if (done[j] || slab_of(&sl->b, objs[j]) != s)
+				continue;
+			done[j] = true;
+			group[cnt++] = objs[j];
+			sim_write(op, slab_obj_fp(s, objs[j]));
+		}
+		if (sl->classic) {
+			slub_free_classic(sl, op, c, s, group, cnt);
+		} else {
+			for (unsigned k = 0; k < cnt; k++)
+				slub_free_2007(sl, op, c, s, group[k]);
+		}
+	}
+	free(group);
+	free(done);
 }
 
 /* ======================================================================
@@ -812,7 +883,7 @@ static void slub_free(void *pol, struct sim_op *op, sim_addr_t obj)
 
 	sim_assert(s && s->cache == op->cache);
 	if (sl->classic)
-		slub_free_classic(sl, op, c, s, obj);
+		slub_free_classic(sl, op, c, s, &obj, 1);
 	else
 		slub_free_2007(sl, op, c, s, obj);
 }

@@ -3,11 +3,34 @@
 #ifndef SLABSIM_SLUB_H
 #define SLABSIM_SLUB_H
 
+#include "sim/machine.h"
+
 /* calculate_order() of 6.1 for objects of size bytes on a machine of ncpus. */
 unsigned slub_default_order(unsigned size, unsigned ncpus);
 /* ilog2(size) / 2 clamped to MIN_PARTIAL 5 .. MAX_PARTIAL 10. */
 unsigned slub_default_min_partial(unsigned size);
 /* set_cpu_partial() of 5.16-6.19, in objects. */
 unsigned slub_default_cpu_partial(unsigned size);
+
+/*
+ * SLUB as the slab layer under a front-end cache (pcarray, magazine,
+ * llcache, objpool): create it with slub_policy.create() (registry.h) and
+ * use slub_policy.alloc/free/drain/destroy for single objects, and these
+ * for batches.  pol is what slub_policy.create() returned.
+ */
+/*
+ * kmem_cache_alloc_bulk() of 6.1: n objects of op->cache into out, from the
+ * cpu freelist in one pass, through ___slab_alloc() when it runs dry.
+ * Returns n (simulated memory never runs out).  The 2007 mode, which had no
+ * bulk interface, allocates one by one.
+ */
+unsigned slub_alloc_bulk(void *pol, struct sim_op *op, unsigned n, sim_addr_t *out);
+/*
+ * kmem_cache_free_bulk() of 6.1: objs grouped by slab as
+ * build_detached_freelist() does, and each group freed with one freelist
+ * update (one cmpxchg, and list_lock only if the group empties or fills a
+ * slab), not once per object.
+ */
+void slub_free_bulk(void *pol, struct sim_op *op, unsigned n, const sim_addr_t *objs);
 
 #endif

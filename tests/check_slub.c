@@ -342,6 +342,75 @@ START_TEST(test_2007_flusher_deactivates_idle_cpu_slab)
 }
 END_TEST
 
+START_TEST(test_classic_bulk_free_once_per_slab)
+{
+	const struct sim_policy_ops *ops = policy_find("slub");
+	struct sim_machine_config mc;
+	struct sim_param_values pv;
+	struct machine *m;
+	struct sim_op op;
+	sim_addr_t objs[2 * PER_SLAB];
+	struct tiny t;
+	void *pol;
+
+	tiny_init(&t);
+	sim_machine_config_defaults(&mc);
+	m = machine_create(&mc, &t.w);
+	policy_params_default(ops, &pv);
+	pol = ops->create(m, &pv);
+	machine_op_begin(m, &op, 0, t.cache, 0);
+	ck_assert_uint_eq(slub_alloc_bulk(pol, &op, 2 * PER_SLAB, objs), 2 * PER_SLAB);
+	/* one new slab per 16 objects; the first and the 17th go through ___slab_alloc() */
+	ck_assert_uint_eq(sim_stats_counter_total(m->stats, SIM_CNT_alloc_slab), 2);
+	ck_assert_uint_eq(sim_stats_counter_total(m->stats, SIM_CNT_alloc_slowpath), 2);
+	/*
+	 * cpu 1 frees all 32: two detached freelists, one per slab, so two
+	 * __slab_free() calls: slab A (full, unfrozen) is frozen onto cpu 1's
+	 * partial list, slab B is cpu 0's cpu slab (free_frozen).
+	 */
+	machine_op_begin(m, &op, 1, t.cache, op.now);
+	slub_free_bulk(pol, &op, 2 * PER_SLAB, objs);
+	ck_assert_uint_eq(sim_stats_counter_total(m->stats, SIM_CNT_free_slowpath), 2);
+	ck_assert_uint_eq(sim_stats_counter_total(m->stats, SIM_CNT_cpu_partial_free), 1);
+	ck_assert_uint_eq(sim_stats_counter_total(m->stats, SIM_CNT_free_frozen), 1);
+	ck_assert_uint_eq(m->locks_held, 0);
+	ops->destroy(pol);
+	machine_destroy(m);
+	sim_workload_fini(&t.w);
+}
+END_TEST
+
+START_TEST(test_2007_bulk_free_locks_each_object)
+{
+	const struct sim_policy_ops *ops = policy_find("slub");
+	struct sim_machine_config mc;
+	struct sim_param_values pv;
+	struct sim_lock_stat l;
+	struct machine *m;
+	struct sim_op op;
+	sim_addr_t objs[PER_SLAB];
+	struct tiny t;
+	char err[128];
+	void *pol;
+
+	tiny_init(&t);
+	sim_machine_config_defaults(&mc);
+	m = machine_create(&mc, &t.w);
+	policy_params_default(ops, &pv);
+	ck_assert_int_eq(policy_params_apply(ops, &pv, "cpu_partial=0", err, sizeof(err)), 0);
+	pol = ops->create(m, &pv);
+	machine_op_begin(m, &op, 0, t.cache, 0);
+	slub_alloc_bulk(pol, &op, PER_SLAB, objs);
+	slub_free_bulk(pol, &op, PER_SLAB, objs);
+	/* the 2007 patch had no bulk interface: 16 locked allocations, 16 locked frees */
+	sim_stats_lock_total(m->stats, SIM_LOCK_slab_lock, &l);
+	ck_assert_uint_eq(l.acquired, 2 * PER_SLAB);
+	ops->destroy(pol);
+	machine_destroy(m);
+	sim_workload_fini(&t.w);
+}
+END_TEST
+
 Suite *slub_suite(void)
 {
 	Suite *s = suite_create("slub");
@@ -358,6 +427,8 @@ Suite *slub_suite(void)
 	tcase_add_test(tc, test_2007_partial_list_round_trip);
 	tcase_add_test(tc, test_2007_empty_slab_discarded);
 	tcase_add_test(tc, test_2007_flusher_deactivates_idle_cpu_slab);
+	tcase_add_test(tc, test_classic_bulk_free_once_per_slab);
+	tcase_add_test(tc, test_2007_bulk_free_locks_each_object);
 	suite_add_tcase(s, tc);
 	return s;
 }
