@@ -219,8 +219,13 @@ static void summary_caches(FILE *f, const struct sim_workload *w, const struct s
 		double ops = (double)r[i].ops;
 		uint64_t cyc = st->op_cycles_cache[(size_t)c * SIM_LAT_COUNT] + st->op_cycles_cache[(size_t)c * SIM_LAT_COUNT + 1];
 
+		const char *name = sim_stats_extra_name(st, c);
+		uint32_t size = name ? st->extra_size[c - st->ntrace_caches] : w->cache_size[c];
+
+		if (!name)
+			name = strtab_get(&w->caches, c);
 		fprintf(f, "  %-22.22s %6u %9" PRIu64 " %9" PRIu64 " %7.1f%% %7.1f%% %10" PRIu64 " %10" PRIu64 " %9.4f %11s %9.1f\n",
-			strtab_get(&w->caches, c), w->cache_size[c], k[SIM_CNT_alloc], k[SIM_CNT_free],
+			name, size, k[SIM_CNT_alloc], k[SIM_CNT_free],
 			100 * ratio(k[SIM_CNT_alloc_fastpath], k[SIM_CNT_alloc]),
 			100 * ratio(k[SIM_CNT_free_fastpath], k[SIM_CNT_free]),
 			st->lock_cache[(size_t)c * SIM_LOCK_CLASS_COUNT + SIM_LOCK_list_lock].acquired,

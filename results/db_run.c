@@ -240,6 +240,20 @@ static int db_rec_costs(struct db_rec *r)
 	return db_rec_finish(r, s, rc, "run_cost");
 }
 
+static int db_rec_run_caches(struct db_rec *r)
+{
+	sqlite3_stmt *s;
+	int rc = db_rec_prepare(r, "INSERT INTO run_cache (run_id, cache_id, name, object_bytes) "
+			       "VALUES (?,?,?,?)", &s);
+
+	if (rc)
+		return rc;
+	for (unsigned c = r->st->ntrace_caches; rc == SQLITE_OK && c < r->st->ncaches; c++)
+		rc = db_stmt_put(s, "iiti", r->run_id, (int64_t)c, sim_stats_extra_name(r->st, c),
+				 (int64_t)r->st->extra_size[c - r->st->ntrace_caches]);
+	return db_rec_finish(r, s, rc, "run_cache");
+}
+
 /* Non-zero counters of n rows of SIM_CNT_COUNT; a row is a cpu (by_cpu) or a cache. */
 static int db_rec_counter_rows(struct db_rec *r, sqlite3_stmt *s, const uint64_t *v, unsigned n,
 			       bool by_cpu)
@@ -519,7 +533,7 @@ static int db_rec_memory(struct db_rec *r)
 
 /* Everything of a run but the run row, in write order. */
 static int (*const db_rec_sections[])(struct db_rec *) = {
-	db_rec_params, db_rec_costs, db_rec_counters, db_rec_locks, db_rec_touches,
+	db_rec_params, db_rec_costs, db_rec_run_caches, db_rec_counters, db_rec_locks, db_rec_touches,
 	db_rec_gauges, db_rec_cache_ops, db_rec_latency, db_rec_latency_summary, db_rec_memory,
 };
 

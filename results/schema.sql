@@ -87,6 +87,17 @@ CREATE TABLE trace_cache (
 	PRIMARY KEY (trace_id, cache_id)
 ) STRICT;
 
+-- Caches a policy created for itself (e.g. llcache's list elements), with
+-- ids after the trace's: their rows in the per-cache tables of the run use
+-- these ids.
+CREATE TABLE run_cache (
+	run_id INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+	cache_id INTEGER NOT NULL,	-- >= the trace's cache ids
+	name TEXT NOT NULL,
+	object_bytes INTEGER NOT NULL,
+	PRIMARY KEY (run_id, cache_id)
+) STRICT;
+
 -- What the readers and the pairing pass found wrong with a trace: one row
 -- per anomaly name (all names, zeros included).  Never fatal.
 CREATE TABLE trace_anomaly (

@@ -20,6 +20,7 @@ struct machine *machine_create(const struct sim_machine_config *cfg, const struc
 	m->nnodes = cfg->nnodes;
 	m->w = w;
 	m->ncaches = (unsigned)strtab_count(&w->caches);
+	m->ntrace_caches = m->ncaches;
 	m->cpu_node = xcalloc(m->ncpus, sizeof(*m->cpu_node));
 	m->cpu = xcalloc(m->ncpus, sizeof(*m->cpu));
 	for (unsigned c = 0; c < m->ncpus; c++) {
@@ -46,6 +47,10 @@ void machine_destroy(struct machine *m)
 	coherence_destroy(m->coh);
 	sim_stats_destroy(m->stats);
 	gsl_rng_free(m->rng);
+	for (unsigned i = 0; i < m->ncaches - m->ntrace_caches; i++)
+		free(m->extra_name[i]);
+	free(m->extra_name);
+	free(m->extra_size);
 	free(m->cpu_node);
 	free(m->cpu);
 	free(m);
@@ -73,14 +78,34 @@ sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, 
 	return a;
 }
 
+unsigned machine_cache_register(struct machine *m, const char *name, uint32_t size)
+{
+	unsigned k = m->ncaches - m->ntrace_caches;
+
+	m->extra_name = xrealloc(m->extra_name, (k + 1) * sizeof(*m->extra_name));
+	m->extra_size = xrealloc(m->extra_size, (k + 1) * sizeof(*m->extra_size));
+	m->extra_name[k] = xstrdup(name);
+	m->extra_size[k] = size;
+	m->ncaches++;
+	/* nothing is counted yet: the statistics simply grow a row */
+	sim_stats_destroy(m->stats);
+	m->stats = sim_stats_create(m->ncpus, m->ncaches);
+	m->stats->ntrace_caches = m->ntrace_caches;
+	return m->ncaches - 1;
+}
+
 uint32_t machine_cache_size(const struct machine *m, unsigned cache)
 {
-	return cache < m->ncaches ? m->w->cache_size[cache] : 0;
+	if (cache < m->ntrace_caches)
+		return m->w->cache_size[cache];
+	return cache < m->ncaches ? m->extra_size[cache - m->ntrace_caches] : 0;
 }
 
 const char *machine_cache_name(const struct machine *m, unsigned cache)
 {
-	return strtab_get(&m->w->caches, cache);
+	if (cache < m->ntrace_caches)
+		return strtab_get(&m->w->caches, cache);
+	return cache < m->ncaches ? m->extra_name[cache - m->ntrace_caches] : "";
 }
 
 void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind)

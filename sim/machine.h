@@ -41,7 +41,10 @@ struct machine {
 	struct pagealloc *pages;
 	struct sim_stats *stats;
 	const struct sim_workload *w;	/* cache names and sizes */
-	unsigned ncaches;
+	unsigned ncaches;		/* the trace's caches, then the policy's own */
+	unsigned ntrace_caches;		/* ids below this are the trace's */
+	char **extra_name;		/* [ncaches - ntrace_caches]: caches a policy registered */
+	uint32_t *extra_size;
 	gsl_rng *rng;			/* the run's one RNG (type and seed recorded) */
 	sim_addr_t struct_brk[SIM_MAX_NODES];	/* bump allocator of SIM_REGION_STRUCT */
 	uint64_t locks_held;		/* locks held right now (0 between ops) */
@@ -71,6 +74,13 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
  * (a power of two; use SIM_LINE_BYTES to give a structure lines of its own).
  */
 sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align);
+
+/*
+ * Registers a cache of the policy's own (e.g. llcache's list elements) and
+ * returns its id, after the trace's.  Only from a policy's create(), before
+ * anything is counted.
+ */
+unsigned machine_cache_register(struct machine *m, const char *name, uint32_t size);
 
 /* Object size of a cache (the trace's bytes_alloc). */
 uint32_t machine_cache_size(const struct machine *m, unsigned cache);

@@ -463,6 +463,12 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 	if (!r.rc) {
 		*out = r.m->stats;
 		r.m->stats = NULL;
+		/* the policy's own caches go with the statistics */
+		(*out)->extra_name = r.m->extra_name;
+		(*out)->extra_size = r.m->extra_size;
+		r.m->extra_name = NULL;
+		r.m->extra_size = NULL;
+		r.m->ncaches = r.m->ntrace_caches;
 	}
 	replay_cleanup(&r);
 	return r.rc;

@@ -40,6 +40,7 @@ struct sim_stats *sim_stats_create(unsigned ncpus, unsigned ncaches)
 
 	s->ncpus = ncpus;
 	s->ncaches = ncaches;
+	s->ntrace_caches = ncaches;
 	s->counter_cpu = xcalloc((size_t)ncpus * SIM_CNT_COUNT, sizeof(uint64_t));
 	s->counter_cache = xcalloc((size_t)ncaches * SIM_CNT_COUNT, sizeof(uint64_t));
 	s->lock_cpu = xcalloc((size_t)ncpus * SIM_LOCK_CLASS_COUNT, sizeof(*s->lock_cpu));
@@ -77,6 +78,10 @@ void sim_stats_destroy(struct sim_stats *s)
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		gsl_histogram_free(s->lat[k]);
 	free(s->lat_bin);
+	for (unsigned i = 0; i + s->ntrace_caches < s->ncaches; i++)
+		free(s->extra_name[i]);
+	free(s->extra_name);
+	free(s->extra_size);
 	free(s->samples);
 	free(s);
 }

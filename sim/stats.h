@@ -59,6 +59,9 @@ struct sim_mem_sample {
 
 struct sim_stats {
 	unsigned ncpus, ncaches;
+	unsigned ntrace_caches;			/* ids from here on are the policy's own caches */
+	char **extra_name;			/* [ncaches - ntrace_caches]: their names */
+	uint32_t *extra_size;			/* and object sizes */
 	uint64_t *counter_cpu;			/* [ncpus * SIM_CNT_COUNT] */
 	uint64_t *counter_cache;		/* [ncaches * SIM_CNT_COUNT] */
 	struct sim_lock_stat *lock_cpu;		/* [ncpus * SIM_LOCK_CLASS_COUNT] */
@@ -133,6 +136,12 @@ void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id 
 void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles);
 /* Appends one sample of every cache with memory and the total. */
 void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
+
+/* Name of a policy-registered cache, NULL for the trace's own caches. */
+static inline const char *sim_stats_extra_name(const struct sim_stats *s, unsigned cache)
+{
+	return cache >= s->ntrace_caches && cache < s->ncaches ? s->extra_name[cache - s->ntrace_caches] : NULL;
+}
 
 /* Totals over cpus. */
 uint64_t sim_stats_counter_total(const struct sim_stats *s, enum sim_counter c);
