@@ -65,7 +65,7 @@ static int bench_one(const char *label, const struct sim_workload *w, const stru
 	struct sim_stats *st = NULL;
 	char err[512];
 	double t0 = bench_now(), dt;
-	int rc = sim_replay(w, cfg, ro->ops, &ro->pv, &opts, &st, err, sizeof(err));
+	int rc = sim_replay(w, cfg, ro->pol[0].ops, &ro->pol[0].pv, &opts, &st, err, sizeof(err));
 
 	dt = bench_now() - t0;
 	if (rc) {
@@ -116,7 +116,7 @@ int cmd_bench(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	rc = runopts_finish(&ro, "bench");
+	rc = runopts_finish(&ro, "bench", false);
 	if (rc)
 		return rc;
 	t0 = bench_now();
@@ -126,8 +126,8 @@ int cmd_bench(int argc, char **argv)
 	k = (unsigned)((events + (long)w.nev - 1) / (long)w.nev);
 	sim_workload_repeat(&w, k, 1000000);
 	printf("repeated %u times: %zu events, %zu replayable, %u objects; %u cpus, policy %s\n\n",
-	       k, w.nev, sim_workload_replayable(&w), w.nobjs, ro.mach.ncpus, ro.ops->name);
-	runopts_run_config(&ro, &cfg);
+	       k, w.nev, sim_workload_replayable(&w), w.nobjs, ro.mach.ncpus, ro.pol[0].ops->name);
+	runopts_run_config(&ro, 0, &cfg);
 	rc = CLI_EXIT_FAIL;
 	if (!bench_one("bare replay", &w, &cfg, &ro, true, &bare_rate) &&
 	    !bench_one("full model", &w, &cfg, &ro, false, &full_rate)) {

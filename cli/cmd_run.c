@@ -38,8 +38,11 @@ static void run_usage(FILE *f)
 "a preset ('slabsim policies' lists them).\n"
 "\n"
 "Policy:\n"
-"  -p, --policy NAME       policy or preset\n"
-"  -s, --set NAME=VALUE    set a policy parameter (repeatable; VALUE may be 'auto')\n"
+"  -p, --policy NAME[,NAME]...  policies or presets, or 'all'; with several, the\n"
+"                          trace is replayed once per policy and one table\n"
+"                          compares them (a column per policy)\n"
+"  -s, --set NAME=VALUE    set a policy parameter (repeatable; VALUE may be 'auto';\n"
+"                          with several policies, those that have it)\n"
 "Machine:\n"
 "  -c, --cpus N            simulated cpus (default 4; trace cpus fold onto them)\n"
 "  -n, --nodes M           NUMA nodes, cpus split evenly (default 1)\n"
@@ -72,7 +75,8 @@ static void run_usage(FILE *f)
 "\n"
 "Example:\n"
 "  slabsim run --trace traces/samples/fork_exec.trace.xz --policy slub --cpus 4\n"
-"  slabsim run --trace t.trace.xz --policy slub-2007 --timing closed --cpus 64 --db sweep.db\n");
+"  slabsim run --trace t.trace.xz --policy slub-2007 --timing closed --cpus 64 --db sweep.db\n"
+"  slabsim run --trace t.trace.xz --policy all --timing closed --cpus 16 --nodes 2\n");
 }
 
 struct run_args {
@@ -138,7 +142,7 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		cli_error("run: unexpected argument '%s' (try 'slabsim run --help')", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
-	return runopts_finish(&a->ro, "run");
+	return runopts_finish(&a->ro, "run", true);
 }
 
 static int run_record(struct run_args *a, struct db *db, const struct sim_workload *w,
@@ -173,45 +177,68 @@ static int run_record(struct run_args *a, struct db *db, const struct sim_worklo
 	return CLI_EXIT_OK;
 }
 
-static int run_replay(struct run_args *a, struct db *db)
+/* Replays the loaded trace with the k-th policy; prints and records it. */
+static int run_one(struct run_args *a, struct db *db, const struct sim_workload *w, unsigned k,
+		   struct sim_run_config *cfg, struct sim_stats **st)
 {
-	struct sim_workload w;
-	struct sim_run_config cfg;
 	struct sim_replay_opts ro = { .verify = a->verify };
-	struct sim_stats *st = NULL;
 	struct summary_opts so = { .top = a->top, .per_cpu = a->per_cpu };
 	struct timespec t0, t1;
 	char err[1024];
 	time_t started = time(NULL);
 	int rc;
 
-	if (runopts_load_trace(&a->ro, &w, a->quiet, "run"))
-		return CLI_EXIT_FAIL;
-	runopts_run_config(&a->ro, &cfg);
-	if (!a->quiet && cli_stderr_is_tty()) {
+	runopts_run_config(&a->ro, k, cfg);
+	if (!a->quiet && cli_stderr_is_tty())
 		ro.progress = run_progress;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = sim_replay(&w, &cfg, a->ro.ops, &a->ro.pv, &ro, &st, err, sizeof(err));
+	rc = sim_replay(w, cfg, a->ro.pol[k].ops, &a->ro.pol[k].pv, &ro, st, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ro.progress)
 		fprintf(stderr, "\r\033[K");
 	if (rc) {
-		cli_error("run: %s", err);
-		sim_workload_fini(&w);
+		cli_error("run: %s: %s", a->ro.pol[k].preset[0] ? a->ro.pol[k].preset : cfg->policy, err);
 		return CLI_EXIT_FAIL;
 	}
-	if (!a->quiet)
-		summary_print(stdout, &w, &cfg, st, &so);
+	if (!a->quiet && a->ro.npol == 1)
+		summary_print(stdout, w, cfg, *st, &so);
 	rc = CLI_EXIT_OK;
 	if (db)
-		rc = run_record(a, db, &w, &cfg, st,
+		rc = run_record(a, db, w, cfg, *st,
 				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, started);
-	if (!summary_is_consistent(st)) {
-		cli_error("run: the run's books do not balance (see the consistency line)");
+	if (!summary_is_consistent(*st)) {
+		cli_error("run: %s: the run's books do not balance (see the consistency line)", cfg->policy);
 		rc = CLI_EXIT_FAIL;
 	}
-	sim_stats_destroy(st);
+	return rc;
+}
+
+static int run_replay(struct run_args *a, struct db *db)
+{
+	struct sim_workload w;
+	struct sim_run_config *cfg = calloc(a->ro.npol, sizeof(*cfg));
+	struct sim_stats **st = calloc(a->ro.npol, sizeof(*st));
+	int rc = CLI_EXIT_OK;
+
+	if (!cfg || !st) {
+		free(cfg);
+		free(st);
+		cli_error("run: out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	if (runopts_load_trace(&a->ro, &w, a->quiet, "run")) {
+		free(cfg);
+		free(st);
+		return CLI_EXIT_FAIL;
+	}
+	for (unsigned k = 0; k < a->ro.npol && rc == CLI_EXIT_OK; k++)
+		rc = run_one(a, db, &w, k, &cfg[k], &st[k]);
+	if (rc == CLI_EXIT_OK && a->ro.npol > 1 && !a->quiet)
+		summary_compare(stdout, &w, cfg, (const struct sim_stats *const *)st, a->ro.npol);
+	for (unsigned k = 0; k < a->ro.npol; k++)
+		sim_stats_destroy(st[k]);
+	free(cfg);
+	free(st);
 	sim_workload_fini(&w);
 	return rc;
 }

@@ -140,11 +140,91 @@ int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd)
 	return CLI_EXIT_USAGE;
 }
 
-int runopts_finish(struct runopts *r, const char *cmd)
+static int runopts_add_policy(struct runopts *r, const char *name, const char *cmd)
 {
-	const struct policy_preset *preset;
-	const char *why;
+	const struct policy_preset *preset = policy_preset_find(name);
+	struct runopts_policy *p;
 	char err[512];
+
+	if (r->npol == RUNOPTS_MAX_POLICIES) {
+		cli_error("%s: too many policies (at most %d)", cmd, RUNOPTS_MAX_POLICIES);
+		return CLI_EXIT_USAGE;
+	}
+	p = &r->pol[r->npol];
+	p->ops = policy_find(preset ? preset->policy : name);
+	if (!p->ops) {
+		cli_error("%s: unknown policy '%s' ('slabsim policies' lists policies and presets)", cmd, name);
+		return CLI_EXIT_USAGE;
+	}
+	p->preset = preset ? preset->name : "";
+	policy_params_default(p->ops, &p->pv);
+	if (preset && policy_params_apply(p->ops, &p->pv, preset->settings, err, sizeof(err))) {
+		cli_error("%s: preset %s: %s", cmd, preset->name, err);
+		return CLI_EXIT_USAGE;
+	}
+	r->npol++;
+	return 0;
+}
+
+static int runopts_add_policies(struct runopts *r, const char *cmd, bool many)
+{
+	char buf[1024], *save = NULL;
+	int rc = 0;
+
+	if (many && !strcmp(r->policy_arg, "all")) {
+		for (const struct sim_policy_ops *const *p = policy_registry; *p && !rc; p++)
+			rc = runopts_add_policy(r, (*p)->name, cmd);
+		for (const struct policy_preset *p = policy_presets; p->name && !rc; p++)
+			rc = runopts_add_policy(r, p->name, cmd);
+		return rc;
+	}
+	if (!many && strchr(r->policy_arg, ',')) {
+		cli_error("%s: --policy takes one policy here", cmd);
+		return CLI_EXIT_USAGE;
+	}
+	snprintf(buf, sizeof(buf), "%s", r->policy_arg);
+	for (char *name = strtok_r(buf, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save))
+		rc = runopts_add_policy(r, name, cmd);
+	if (!rc && !r->npol) {
+		cli_error("%s: --policy names no policy", cmd);
+		return CLI_EXIT_USAGE;
+	}
+	return rc;
+}
+
+/* Applies every --set to the policies that have the parameter. */
+static int runopts_apply_sets(struct runopts *r, const char *cmd)
+{
+	char err[512], name[64];
+
+	for (unsigned i = 0; i < r->nsets; i++) {
+		const char *eq = strchr(r->sets[i], '=');
+		unsigned applied = 0;
+
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - r->sets[i]) : 0, r->sets[i]);
+		for (unsigned k = 0; k < r->npol; k++) {
+			struct runopts_policy *p = &r->pol[k];
+
+			if (r->npol > 1 && eq && policy_param_index(p->ops, name) < 0)
+				continue;
+			if (policy_param_set(p->ops, &p->pv, r->sets[i], err, sizeof(err))) {
+				cli_error("%s: --set %s", cmd, err);
+				return CLI_EXIT_USAGE;
+			}
+			applied++;
+		}
+		if (!applied) {
+			cli_error("%s: --set %s: no listed policy has parameter '%s'", cmd, r->sets[i], name);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int runopts_finish(struct runopts *r, const char *cmd, bool many)
+{
+	const char *why;
+	int rc;
 
 	if (!r->trace) {
 		cli_error("%s: --trace FILE is required (try 'slabsim %s --help')", cmd, cmd);
@@ -161,25 +241,8 @@ int runopts_finish(struct runopts *r, const char *cmd)
 		cli_error("%s: %s", cmd, why);
 		return CLI_EXIT_USAGE;
 	}
-	preset = policy_preset_find(r->policy_arg);
-	r->ops = policy_find(preset ? preset->policy : r->policy_arg);
-	if (!r->ops) {
-		cli_error("%s: unknown policy '%s' ('slabsim policies' lists policies and presets)", cmd, r->policy_arg);
-		return CLI_EXIT_USAGE;
-	}
-	r->preset = preset ? preset->name : "";
-	policy_params_default(r->ops, &r->pv);
-	if (preset && policy_params_apply(r->ops, &r->pv, preset->settings, err, sizeof(err))) {
-		cli_error("%s: preset %s: %s", cmd, preset->name, err);
-		return CLI_EXIT_USAGE;
-	}
-	for (unsigned i = 0; i < r->nsets; i++) {
-		if (policy_param_set(r->ops, &r->pv, r->sets[i], err, sizeof(err))) {
-			cli_error("%s: --set %s", cmd, err);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	return 0;
+	rc = runopts_add_policies(r, cmd, many);
+	return rc ? rc : runopts_apply_sets(r, cmd);
 }
 
 int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd)
@@ -198,16 +261,18 @@ int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool qui
 	return 0;
 }
 
-void runopts_run_config(const struct runopts *r, struct sim_run_config *cfg)
+void runopts_run_config(const struct runopts *r, unsigned k, struct sim_run_config *cfg)
 {
+	const struct runopts_policy *p = &r->pol[k];
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mach = r->mach;
-	snprintf(cfg->policy, sizeof(cfg->policy), "%s", r->ops->name);
-	snprintf(cfg->preset, sizeof(cfg->preset), "%s", r->preset);
-	cfg->nparams = r->ops->nparams;
-	for (unsigned i = 0; i < r->ops->nparams; i++) {
-		snprintf(cfg->param_name[i], sizeof(cfg->param_name[i]), "%s", r->ops->params[i].name);
-		cfg->param_value[i] = r->pv.v[i];
-		cfg->param_auto[i] = r->pv.is_auto[i];
+	snprintf(cfg->policy, sizeof(cfg->policy), "%s", p->ops->name);
+	snprintf(cfg->preset, sizeof(cfg->preset), "%s", p->preset);
+	cfg->nparams = p->ops->nparams;
+	for (unsigned i = 0; i < p->ops->nparams; i++) {
+		snprintf(cfg->param_name[i], sizeof(cfg->param_name[i]), "%s", p->ops->params[i].name);
+		cfg->param_value[i] = p->pv.v[i];
+		cfg->param_auto[i] = p->pv.is_auto[i];
 	}
 }

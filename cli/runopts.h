@@ -14,6 +14,7 @@
 #include "sim/workload.h"
 
 #define RUNOPTS_MAX_SETS 64
+#define RUNOPTS_MAX_POLICIES 32
 #define RUNOPTS_CLOSED_SAMPLE_NS 20000	/* default memory sampling period of --timing closed */
 
 struct runopts {
@@ -24,9 +25,12 @@ struct runopts {
 	struct sim_machine_config mach;
 	bool sample_set;		/* --sample-ms given */
 	/* resolved by runopts_finish() */
-	const struct sim_policy_ops *ops;
-	const char *preset;
-	struct sim_param_values pv;
+	struct runopts_policy {
+		const struct sim_policy_ops *ops;
+		const char *preset;		/* "" unless given as a preset */
+		struct sim_param_values pv;
+	} pol[RUNOPTS_MAX_POLICIES];
+	unsigned npol;
 };
 
 #define RUNOPTS_SHORT "t:p:s:c:n:"
@@ -53,11 +57,16 @@ void runopts_init(struct runopts *r);
  * CLI_EXIT_USAGE after printing what is wrong.  cmd names the subcommand.
  */
 int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd);
-/* Checks required options and resolves the policy, preset and parameters. */
-int runopts_finish(struct runopts *r, const char *cmd);
+/*
+ * Checks required options and resolves the policies, presets and
+ * parameters.  With many, --policy may list several names separated by
+ * commas, or "all" (every policy at its defaults, then every preset); a
+ * --set then applies to each listed policy that has the parameter.
+ */
+int runopts_finish(struct runopts *r, const char *cmd, bool many);
 /* Loads r->trace into w (initialised here), printing errors; 0 or -1. */
 int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd);
-/* The run configuration of these options. */
-void runopts_run_config(const struct runopts *r, struct sim_run_config *cfg);
+/* The run configuration of these options with the i-th policy. */
+void runopts_run_config(const struct runopts *r, unsigned i, struct sim_run_config *cfg);
 
 #endif

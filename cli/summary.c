@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,4 +271,154 @@ void summary_print(FILE *f, const struct sim_workload *w, const struct sim_run_c
 	if (!contended)
 		fprintf(f, "note: no lock was contended. At the trace's own speed a small machine rarely is;\n"
 			   "      --timing closed replays each cpu back to back and shows contention.\n");
+}
+
+/* --- the comparison table -------------------------------------------- */
+
+static double cmp_ops(const struct sim_stats *st)
+{
+	return (double)(sim_stats_counter_total(st, SIM_CNT_alloc) + sim_stats_counter_total(st, SIM_CNT_free));
+}
+
+static void cmp_row(FILE *f, const char *label, int decimals, const double *v, unsigned n)
+{
+	fprintf(f, "  %-34s", label);
+	for (unsigned k = 0; k < n; k++) {
+		char cell[32];
+
+		if (isnan(v[k]))
+			snprintf(cell, sizeof(cell), "-");
+		else
+			snprintf(cell, sizeof(cell), "%.*f", decimals, v[k]);
+		fprintf(f, " %14s", cell);
+	}
+	fprintf(f, "\n");
+}
+
+static void cmp_rows_locks(FILE *f, const struct sim_stats *const *st, unsigned n, double *v)
+{
+	for (unsigned c = 0; c < SIM_LOCK_CLASS_COUNT; c++) {
+		char label[64];
+		bool any = false;
+
+		for (unsigned k = 0; k < n; k++) {
+			struct sim_lock_stat l;
+
+			sim_stats_lock_total(st[k], c, &l);
+			any |= l.acquired || l.try_fail;
+		}
+		if (!any)
+			continue;
+		for (unsigned k = 0; k < n; k++) {
+			struct sim_lock_stat l;
+
+			sim_stats_lock_total(st[k], c, &l);
+			v[k] = ratio((double)l.acquired, cmp_ops(st[k]));
+		}
+		snprintf(label, sizeof(label), "%s acquisitions / op", sim_lock_class_name[c]);
+		cmp_row(f, label, 4, v, n);
+		for (unsigned k = 0; k < n; k++) {
+			struct sim_lock_stat l;
+
+			sim_stats_lock_total(st[k], c, &l);
+			v[k] = l.acquired ? 100 * ratio((double)l.contended, (double)l.acquired) : NAN;
+		}
+		snprintf(label, sizeof(label), "%s contended %%", sim_lock_class_name[c]);
+		cmp_row(f, label, 2, v, n);
+	}
+}
+
+static void cmp_rows_touch(FILE *f, const struct sim_stats *const *st, unsigned n, double *v)
+{
+	for (unsigned o = 0; o < SIM_ORIGIN_COUNT; o++) {
+		char label[64];
+
+		for (unsigned k = 0; k < n; k++) {
+			struct sim_touch_stat t;
+
+			sim_stats_touch_total(st[k], o, &t);
+			v[k] = ratio((double)(t.reads + t.writes + t.atomics), cmp_ops(st[k]));
+		}
+		snprintf(label, sizeof(label), "%s line touches / op", sim_origin_name[o]);
+		cmp_row(f, label, 2, v, n);
+		for (unsigned k = 0; k < n; k++) {
+			struct sim_touch_stat t;
+
+			sim_stats_touch_total(st[k], o, &t);
+			v[k] = ratio((double)(t.xfer_local + t.xfer_remote), cmp_ops(st[k]));
+		}
+		snprintf(label, sizeof(label), "%s line transfers / op", sim_origin_name[o]);
+		cmp_row(f, label, 4, v, n);
+	}
+}
+
+static void cmp_rows_memory(FILE *f, const struct sim_stats *const *st, unsigned n, double *v)
+{
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (double)sim_stats_gauge((struct sim_stats *)st[k], st[k]->ncaches)[SIM_GAUGE_slab_bytes].peak / 1024.0;
+	cmp_row(f, "peak slab memory (KiB)", 0, v, n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = summary_mean_slab_bytes(st[k]) / 1024.0;
+	cmp_row(f, "mean slab memory (KiB)", 0, v, n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (double)sim_stats_gauge((struct sim_stats *)st[k], st[k]->ncaches)[SIM_GAUGE_meta_bytes].peak / 1024.0;
+	cmp_row(f, "peak metadata (KiB)", 1, v, n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (double)sim_stats_gauge((struct sim_stats *)st[k], st[k]->ncaches)[SIM_GAUGE_cached_objs].peak;
+	cmp_row(f, "peak objects parked in caches", 0, v, n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (double)sim_stats_gauge((struct sim_stats *)st[k], st[k]->ncaches)[SIM_GAUGE_cached_objs].cur;
+	cmp_row(f, "objects parked at the end", 0, v, n);
+}
+
+static void cmp_rows_latency(FILE *f, const struct sim_stats *const *st, unsigned n, double *v)
+{
+	static const struct {
+		const char *label;
+		enum sim_lat_kind k;
+		double q;
+	} rows[] = {
+		{ "alloc mean cycles", SIM_LAT_ALLOC, -1 }, { "alloc p50 cycles", SIM_LAT_ALLOC, 0.5 },
+		{ "alloc p99 cycles", SIM_LAT_ALLOC, 0.99 }, { "free mean cycles", SIM_LAT_FREE, -1 },
+		{ "free p50 cycles", SIM_LAT_FREE, 0.5 }, { "free p99 cycles", SIM_LAT_FREE, 0.99 },
+	};
+
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(rows); i++) {
+		for (unsigned k = 0; k < n; k++)
+			v[k] = rows[i].q < 0 ? sim_stats_latency_mean(st[k], rows[i].k)
+					     : sim_stats_latency_quantile(st[k], rows[i].k, rows[i].q);
+		cmp_row(f, rows[i].label, rows[i].q < 0 ? 1 : 0, v, n);
+	}
+}
+
+void summary_compare(FILE *f, const struct sim_workload *w, const struct sim_run_config *cfg,
+		     const struct sim_stats *const *st, unsigned n)
+{
+	double *v = xcalloc(n, sizeof(*v));
+	const struct sim_machine_config *m = &cfg[0].mach;
+
+	fprintf(f, "trace    %s\nmachine  %u cpus in %u node%s, %.2f GHz, timing %s\n\n", w->source, m->ncpus,
+		m->nnodes, m->nnodes > 1 ? "s" : "", m->ghz, m->timing == SIM_TIMING_CLOSED ? "closed" : "trace");
+	fprintf(f, "  %-34s", "");
+	for (unsigned k = 0; k < n; k++)
+		fprintf(f, " %14.14s", cfg[k].preset[0] ? cfg[k].preset : cfg[k].policy);
+	fprintf(f, "\n");
+	for (unsigned k = 0; k < n; k++)
+		v[k] = cmp_ops(st[k]);
+	cmp_row(f, "operations (alloc + free)", 0, v, n);
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t fast = sim_stats_counter_total(st[k], SIM_CNT_alloc_fastpath);
+		uint64_t slow = sim_stats_counter_total(st[k], SIM_CNT_alloc_slowpath);
+
+		v[k] = fast + slow ? 100 * ratio((double)fast, (double)sim_stats_counter_total(st[k], SIM_CNT_alloc)) : NAN;
+	}
+	cmp_row(f, "alloc fast path % (SLUB count)", 1, v, n);
+	cmp_rows_locks(f, st, n, v);
+	cmp_rows_touch(f, st, n, v);
+	cmp_rows_memory(f, st, n, v);
+	cmp_rows_latency(f, st, n, v);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = summary_is_consistent(st[k]) ? 1 : 0;
+	cmp_row(f, "books balance (1 = yes)", 0, v, n);
+	free(v);
 }

@@ -20,6 +20,12 @@ struct summary_opts {
 
 void summary_print(FILE *f, const struct sim_workload *w, const struct sim_run_config *cfg,
 		   const struct sim_stats *st, const struct summary_opts *o);
+/*
+ * The comparison of n runs of one trace: a column per run (policy or
+ * preset), a row per metric.
+ */
+void summary_compare(FILE *f, const struct sim_workload *w, const struct sim_run_config *cfg,
+		     const struct sim_stats *const *st, unsigned n);
 /* Mean of the total slab bytes over the memory samples. */
 double summary_mean_slab_bytes(const struct sim_stats *st);
 /* True when live objects, live bytes, page bytes and locks all balance. */

@@ -212,6 +212,32 @@ START_TEST(test_run_summary_and_determinism)
 }
 END_TEST
 
+START_TEST(test_run_compares_policies)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[2048], db[512], cmd[1024];
+
+	snprintf(db, sizeof(db), "%s/c.db", dir);
+	snprintf(args, sizeof(args), "run --trace " SAMPLE " --policy slub-2007,slub-classic --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "a two-policy run should succeed: %s", r->err);
+	ck_assert_msg(strstr(r->out, "slub-2007") && strstr(r->out, "slub-classic") &&
+		      strstr(r->out, "slab_lock acquisitions / op"),
+		      "the comparison should have a column per policy and a row per lock class:\n%s", r->out);
+	ck_assert_int_eq(db_count(db, "run"), 2);
+	/* a --set that no listed policy has is refused */
+	snprintf(args, sizeof(args), "run --trace " SAMPLE " --policy slub,slub-2007 --set colour=1 --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 2 && strstr(r->err, "colour"), "an unknown parameter should be refused: %s", r->err);
+	ck_assert_int_eq(db_count(db, "run"), 2);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -222,6 +248,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_usage_errors);
 	tcase_add_test(tc, test_bad_input_no_partial_run);
 	tcase_add_test(tc, test_run_summary_and_determinism);
+	tcase_add_test(tc, test_run_compares_policies);
 	suite_add_tcase(s, tc);
 	return s;
 }
