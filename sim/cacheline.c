@@ -150,13 +150,13 @@ static struct cl_line *dir_find(const struct coherence *c, uint64_t tag)
 	return NULL;
 }
 
-static struct cl_line *dir_get(struct coherence *c, uint64_t tag)
+static struct cl_line *dir_get(struct coherence *c, uint64_t tag, uint64_t hash)
 {
 	size_t j;
 
 	if ((c->dir_n + 1) * 4 > c->dir_cap * 3)
 		dir_grow(c);
-	for (j = cl_hash(tag) & (c->dir_cap - 1); c->dir[j].tag; j = (j + 1) & (c->dir_cap - 1))
+	for (j = hash & (c->dir_cap - 1); c->dir[j].tag; j = (j + 1) & (c->dir_cap - 1))
 		if (c->dir[j].tag == tag)
 			return &c->dir[j];
 	c->dir[j].tag = tag;
@@ -197,10 +197,10 @@ static struct pcache *pcache_of(struct coherence *c, unsigned cpu)
  * way of its set if needed.  Must run before the directory entry of tag is
  * looked up again: eviction may move directory entries (it never inserts).
  */
-static void pcache_touch(struct coherence *c, unsigned cpu, uint64_t tag)
+static void pcache_touch(struct coherence *c, unsigned cpu, uint64_t tag, uint64_t hash)
 {
 	struct pcache *p = pcache_of(c, cpu);
-	size_t base = (size_t)(cl_hash(tag) & (c->sets - 1)) * c->ways;
+	size_t base = (size_t)(hash & (c->sets - 1)) * c->ways;
 	size_t victim = base;
 
 	p->clock++;
@@ -356,14 +356,15 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 			      enum cl_outcome *outcome)
 {
 	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
+	uint64_t hash = cl_hash(tag);
 	unsigned home = sim_addr_node(addr);
 	uint64_t inval = 0;
 	struct cl_line *l;
 	enum cl_outcome o;
 
 	/* Insert first: evicting another line updates its entry, never moves this one. */
-	l = dir_get(c, tag);
-	pcache_touch(c, cpu, tag);
+	l = dir_get(c, tag, hash);
+	pcache_touch(c, cpu, tag, hash);
 	if (kind == CL_READ) {
 		o = cl_read(c, l, cpu, home);
 	} else {

@@ -436,7 +436,7 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 		snprintf(err, errlen, "%s", why);
 		return -EINVAL;
 	}
-	if (!sim_workload_replayable(w)) {
+	if (!sim_workload_has_replayable(w)) {
 		snprintf(err, errlen, "%s: no allocations or frees to replay", w->source);
 		return -ENODATA;
 	}

@@ -76,6 +76,14 @@ size_t sim_workload_replayable(const struct sim_workload *w)
 	return n;
 }
 
+bool sim_workload_has_replayable(const struct sim_workload *w)
+{
+	for (size_t i = 0; i < w->nev; i++)
+		if (sim_event_is_replayed(&w->ev[i]))
+			return true;
+	return false;
+}
+
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;

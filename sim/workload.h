@@ -71,6 +71,8 @@ struct sim_event *sim_workload_push(struct sim_workload *w, const struct sim_eve
 uint32_t sim_workload_cache(struct sim_workload *w, const char *name, uint32_t size, uint32_t flags);
 /* Number of replayable events (ALLOCs and matched FREEs). */
 size_t sim_workload_replayable(const struct sim_workload *w);
+/* Whether there is any replayable event (stops at the first). */
+bool sim_workload_has_replayable(const struct sim_workload *w);
 /*
  * Appends k-1 further copies of the events after the first, each shifted
  * in time past the end of the previous one (plus gap_ns) and with object ids
