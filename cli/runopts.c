@@ -111,6 +111,27 @@ static int runopts_parse_time(struct runopts *r, int ch, const char *arg, const 
 	return 1;
 }
 
+static int runopts_parse_reshape(struct runopts *r, int ch, const char *arg, const char *cmd)
+{
+	long v;
+
+	switch (ch) {
+	case 2011:
+		if (cli_parse_long(arg, 1, 4096, &v))
+			return runopts_bad(cmd, "--replicate", arg, "expected 1 to 4096 copies");
+		r->reshape.replicate = (unsigned)v;
+		return 0;
+	case 2012:
+		if (trace_reshape_parse_window(arg, &r->reshape.window_start_ns, &r->reshape.window_end_ns))
+			return runopts_bad(cmd, "--window", arg, "expected START,END in seconds or with ns/us/ms/s, END after START");
+		return 0;
+	case 2013:
+		r->reshape.caches = arg;
+		return 0;
+	}
+	return 1;
+}
+
 int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd)
 {
 	int rc;
@@ -134,6 +155,9 @@ int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd)
 	if (rc != 1)
 		return rc;
 	rc = runopts_parse_time(r, ch, arg, cmd);
+	if (rc != 1)
+		return rc;
+	rc = runopts_parse_reshape(r, ch, arg, cmd);
 	if (rc != 1)
 		return rc;
 	cli_error("%s: unknown option (try 'slabsim %s --help')", cmd, cmd);
@@ -251,6 +275,11 @@ int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool qui
 
 	sim_workload_init(w);
 	if (trace_load(r->trace, w, err, sizeof(err))) {
+		cli_error("%s: %s", cmd, err);
+		sim_workload_fini(w);
+		return -1;
+	}
+	if (trace_reshape_apply(w, &r->reshape, err, sizeof(err))) {
 		cli_error("%s: %s", cmd, err);
 		sim_workload_fini(w);
 		return -1;

@@ -12,6 +12,7 @@
 #include "sim/policy.h"
 #include "sim/runconfig.h"
 #include "sim/workload.h"
+#include "traces/reshape.h"
 
 #define RUNOPTS_MAX_SETS 64
 #define RUNOPTS_MAX_POLICIES 32
@@ -24,6 +25,7 @@ struct runopts {
 	unsigned nsets;
 	struct sim_machine_config mach;
 	bool sample_set;		/* --sample-ms given */
+	struct trace_reshape reshape;	/* --replicate, --window, --caches */
 	/* resolved by runopts_finish() */
 	struct runopts_policy {
 		const struct sim_policy_ops *ops;
@@ -49,7 +51,10 @@ struct runopts {
 	{ "timing", required_argument, NULL, 2007 },                \
 	{ "time-scale", required_argument, NULL, 2008 },            \
 	{ "sample-ms", required_argument, NULL, 2009 },             \
-	{ "seed", required_argument, NULL, 2010 }
+	{ "seed", required_argument, NULL, 2010 },                 \
+	{ "replicate", required_argument, NULL, 2011 },            \
+	{ "window", required_argument, NULL, 2012 },               \
+	{ "caches", required_argument, NULL, 2013 }
 
 void runopts_init(struct runopts *r);
 /*

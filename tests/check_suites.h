@@ -15,6 +15,7 @@
 	X(ftrace)           \
 	X(native)           \
 	X(db)               \
+	X(reshape)          \
 	X(cli)
 
 #define X(name) Suite *name##_suite(void);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * reshape.h - what-if transformations of a loaded trace: keep a time
+ * window or some caches, compress or stretch time, fold or spread the cpus,
+ * and replicate the per-cpu streams onto further cpus with disjoint
+ * objects, so that a capture from a small machine asks what a large one
+ * would do with the same per-cpu load.
+ *
+ * Every transformation keeps the workload valid: objects are renumbered
+ * densely, a FREE whose ALLOC fell outside a window or a cache filter
+ * becomes an unmatched free (counted, skipped by the replay), the
+ * event-derived anomaly counts are recomputed, the digest is updated, and
+ * w->source records what was done (e.g. "x.trace.xz [replicate 16]").
+ */
+#ifndef SLABSIM_TRACES_RESHAPE_H
+#define SLABSIM_TRACES_RESHAPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/workload.h"
+
+struct trace_reshape {
+	uint64_t window_start_ns, window_end_ns;	/* end 0: no window */
+	const char *caches;		/* comma-separated cache names, NULL: all */
+	double time_scale;		/* trace time divided by this; 0 or 1: unchanged */
+	unsigned cpus;			/* 0: unchanged; else fold or spread onto this many */
+	bool spread;			/* spread (t * cpus / T) rather than fold (t % cpus) */
+	unsigned replicate;		/* 0 or 1: unchanged; K: K copies of every cpu's stream */
+};
+
+/*
+ * Applies r to w in this order: caches, window, time scale, cpu mapping,
+ * replication.  Returns 0, or -EINVAL with a message in err (an unknown
+ * cache name, an empty window, more than 65535 cpus, a result with no
+ * events to replay).
+ */
+int trace_reshape_apply(struct sim_workload *w, const struct trace_reshape *r, char *err, size_t errlen);
+
+/*
+ * Parses "START,END" with each bound in seconds ("2.5"), or with a unit
+ * suffix ns, us, ms, s ("1500ms"); END may be empty for the end of the
+ * trace.  Returns 0 or -EINVAL.
+ */
+int trace_reshape_parse_window(const char *s, uint64_t *start_ns, uint64_t *end_ns);
+
+#endif
