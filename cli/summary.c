@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/summary.h"
+#include "policies/registry.h"
 #include "sim/xalloc.h"
 
 static double ratio(double a, double b)
@@ -61,8 +62,13 @@ static void summary_header(FILE *f, const struct sim_workload *w, const struct s
 		cfg->preset, cfg->preset[0] ? ")" : "", w->source);
 	fprintf(f, "params  ");
 	for (unsigned i = 0; i < cfg->nparams; i++) {
+		const struct sim_policy_ops *ops = policy_find(cfg->policy);
+		const char *const *choices = ops && i < ops->nparams ? ops->params[i].choices : NULL;
+
 		if (cfg->param_auto[i])
 			fprintf(f, " %s=auto", cfg->param_name[i]);
+		else if (choices)
+			fprintf(f, " %s=%s", cfg->param_name[i], choices[cfg->param_value[i]]);
 		else
 			fprintf(f, " %s=%ld", cfg->param_name[i], cfg->param_value[i]);
 	}
@@ -86,7 +92,10 @@ static void summary_ops(FILE *f, const struct sim_stats *st)
 
 	fprintf(f, "%-22s %14s %14s\n", "operations", "alloc", "free");
 	fprintf(f, "  %-20s %14" PRIu64 " %14" PRIu64 "\n", "count", allocs, frees);
-	fprintf(f, "  %-20s %13.1f%% %13.1f%%\n", "fast path", 100 * ratio(afast, allocs), 100 * ratio(ffast, frees));
+	if (afast + sim_stats_counter_total(st, SIM_CNT_alloc_slowpath))
+		fprintf(f, "  %-20s %13.1f%% %13.1f%%\n", "fast path", 100 * ratio(afast, allocs), 100 * ratio(ffast, frees));
+	else
+		fprintf(f, "  %-20s %14s %14s\n", "fast path", "n/a", "n/a");
 	fprintf(f, "  %-20s %14.1f %14.1f\n", "mean cycles", sim_stats_latency_mean(st, SIM_LAT_ALLOC),
 		sim_stats_latency_mean(st, SIM_LAT_FREE));
 	fprintf(f, "  %-20s %14.0f %14.0f\n", "p50 cycles", sim_stats_latency_quantile(st, SIM_LAT_ALLOC, 0.5),

@@ -10,6 +10,7 @@
 #include "sim/policy.h"
 
 extern const struct sim_policy_ops slub_policy;
+extern const struct sim_policy_ops objpool_policy;
 
 /* NULL-terminated list of every policy. */
 extern const struct sim_policy_ops *const policy_registry[];

@@ -54,7 +54,13 @@
 	X(page_alloc,             "page blocks handed out by the page allocator")            \
 	X(page_free,              "page blocks returned to the page allocator")              \
 	X(pcp_refill,             "per-cpu page list refilled from the buddy lists")         \
-	X(pcp_drain,              "per-cpu page list drained to the buddy lists")
+	X(pcp_drain,              "per-cpu page list drained to the buddy lists")             \
+	/* objpool (seed 003, lib/objpool.c) */                                              \
+	X(objpool_pop,            "object taken from the pool (any cpu's slot)")             \
+	X(objpool_pop_remote,     "object taken from another cpu's slot")                   \
+	X(objpool_push,           "object returned to the freeing cpu's slot")               \
+	X(objpool_empty,          "pop found every cpu's slot empty")                        \
+	X(objpool_cas_retry,      "objpool cmpxchg failed on a concurrent write and retried")
 
 enum sim_counter {
 #define SIM_COUNTER_ENUM(n, d) SIM_CNT_##n,

@@ -38,6 +38,8 @@ struct sim_policy_ops {
 	const char *models;		/* kernel code and version, seed it follows */
 	const struct sim_param_desc *params;
 	unsigned nparams;
+	/* drain() keeps free objects cached by design (a pool that never returns memory) */
+	bool drain_keeps_objects;
 
 	/* Sets up per-cache, per-cpu and per-node state; NULL on failure. */
 	void *(*create)(struct machine *m, const struct sim_param_values *p);

@@ -11,6 +11,7 @@
 	X(lock)             \
 	X(pagealloc)        \
 	X(slub)             \
+	X(objpool)          \
 	X(invariants)       \
 	X(ftrace)           \
 	X(native)           \
