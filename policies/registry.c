@@ -12,6 +12,7 @@
 const struct sim_policy_ops *const policy_registry[] = {
 	&slub_policy,
 	&objpool_policy,
+	&magazine_policy,
 	NULL,
 };
 
@@ -20,6 +21,10 @@ const struct policy_preset policy_presets[] = {
 	  "the 2007 patch: cpu slab under slab_lock, no per-cpu freelist, no partial slab kept empty" },
 	{ "slub-classic", "slub", "cpu_partial=auto,min_partial=auto,order=auto",
 	  "SLUB of 3.x-6.19 as in 6.1: lockless per-cpu freelist, cpu partial slabs" },
+	{ "sheaves", "magazine", "depot=node,size=32,depot_full_max=10,depot_empty_max=10,slub=nopartial",
+	  "SLUB of 7.0: percpu main and spare sheaves of 32, per-node barns of 10 full and 10 empty, no cpu partial slabs" },
+	{ "bonwick", "magazine", "depot=global,grow=1",
+	  "Bonwick & Adams 2001 (illumos): loaded and previous magazines, one depot, magazines grown under contention" },
 	{ NULL, NULL, NULL, NULL },
 };
 

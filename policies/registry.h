@@ -11,6 +11,7 @@
 
 extern const struct sim_policy_ops slub_policy;
 extern const struct sim_policy_ops objpool_policy;
+extern const struct sim_policy_ops magazine_policy;
 
 /* NULL-terminated list of every policy. */
 extern const struct sim_policy_ops *const policy_registry[];

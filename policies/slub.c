@@ -56,7 +56,10 @@
 #include "sim/policy.h"
 #include "sim/xalloc.h"
 
-enum slub_param { P_ORDER, P_MIN_PARTIAL, P_CPU_PARTIAL, P_COUNT };
+enum slub_param { P_ORDER, P_MIN_PARTIAL, P_CPU_PARTIAL, P_MODE, P_COUNT };
+enum slub_mode { MODE_AUTO, MODE_2007, MODE_CLASSIC };
+
+static const char *const slub_mode_choices[] = { "auto", "2007", "classic", NULL };
 
 static const struct sim_param_desc slub_params[] = {
 	[P_ORDER] = { .name = "order", .def = 0, .min = 0, .max = 10, .auto_default = true,
@@ -65,6 +68,8 @@ static const struct sim_param_desc slub_params[] = {
 			    .meaning = "empty slabs kept on a node's partial list; auto: ilog2(size)/2 clamped to 5..10" },
 	[P_CPU_PARTIAL] = { .name = "cpu_partial", .def = 0, .min = 0, .max = 100000, .auto_default = true,
 			    .meaning = "objects on per-cpu partial slabs, 0 = the 2007 patch; auto: 6/24/52/120 by size (6.1)" },
+	[P_MODE] = { .name = "mode", .def = MODE_AUTO, .min = 0, .max = 2, .choices = slub_mode_choices,
+		     .meaning = "auto: 2007 when cpu_partial=0, else classic; classic with cpu_partial=0: no cpu partial slabs (CONFIG_SLUB_CPU_PARTIAL=n)" },
 };
 
 struct slub_cpu {			/* struct kmem_cache_cpu */
@@ -600,7 +605,7 @@ static struct slab *get_partial_node(struct slub *sl, struct sim_op *op, struct 
 			sim_count(op, SIM_CNT_cpu_partial_node);
 			moved++;
 		}
-		if (moved > c->cpu_partial_slabs / 2)
+		if (!c->cpu_partial || moved > c->cpu_partial_slabs / 2)
 			break;
 	}
 	sim_lock_release(op, &n->list_lock);
@@ -736,7 +741,7 @@ static void slub_free_slow(struct slub *sl, struct sim_op *op, struct slub_cache
 	sim_count(op, SIM_CNT_free_slowpath);
 	sim_read(op, slab_struct(s));
 	sim_write(op, slab_obj_fp(s, objs[cnt - 1]));	/* tail -> prior */
-	if (!was_frozen && s->inuse == cnt && prior) {
+	if (!was_frozen && ((s->inuse == cnt && prior) || (!prior && !c->cpu_partial))) {
 		n = &c->node[s->node];
 		sim_lock_acquire(op, &n->list_lock);
 	}
@@ -747,6 +752,18 @@ static void slub_free_slow(struct slub *sl, struct sim_op *op, struct slub_cache
 	if (was_frozen) {
 		sim_gauge_add(op, SIM_GAUGE_cached_objs, cnt);
 		sim_count(op, SIM_CNT_free_frozen);
+		return;
+	}
+	if (!prior && !c->cpu_partial) {
+		/* !kmem_cache_has_cpu_partial(): a full slab goes to the node partial list */
+		if (!s->inuse && n->partial.n >= c->min_partial) {
+			sim_lock_release(op, &n->list_lock);
+			slub_discard(sl, op, s);
+			return;
+		}
+		slab_list_add_tail(op, &n->partial, s);
+		sim_count(op, SIM_CNT_free_add_partial);
+		sim_lock_release(op, &n->list_lock);
 		return;
 	}
 	if (!prior) {
@@ -861,7 +878,8 @@ static void *slub_create(struct machine *m, const struct sim_param_values *p)
 
 	sl->m = m;
 	sl->p = *p;
-	sl->classic = p->is_auto[P_CPU_PARTIAL] || p->v[P_CPU_PARTIAL] > 0;
+	sl->classic = p->v[P_MODE] == MODE_CLASSIC ||
+		      (p->v[P_MODE] == MODE_AUTO && (p->is_auto[P_CPU_PARTIAL] || p->v[P_CPU_PARTIAL] > 0));
 	sl->cache = xcalloc(m->ncaches ? m->ncaches : 1, sizeof(*sl->cache));
 	slab_backend_init(&sl->b, m);
 	return sl;

@@ -60,7 +60,29 @@
 	X(objpool_pop_remote,     "object taken from another cpu's slot")                   \
 	X(objpool_push,           "object returned to the freeing cpu's slot")               \
 	X(objpool_empty,          "pop found every cpu's slot empty")                        \
-	X(objpool_cas_retry,      "objpool cmpxchg failed on a concurrent write and retried")
+	X(objpool_cas_retry,      "objpool cmpxchg failed on a concurrent write and retried") \
+	/* percpu sheaves and barns: the SLUB_STATS names of the 6.18 series */              \
+	X(alloc_pcs,              "allocation from the percpu sheaves")                      \
+	X(free_pcs,               "free to the percpu sheaves")                              \
+	X(sheaf_refill,           "objects put into a sheaf by bulk allocation")             \
+	X(sheaf_flush,            "objects flushed from a sheaf by bulk free")               \
+	X(sheaf_alloc,            "empty sheaf (or magazine) allocated")                     \
+	X(sheaf_free,             "empty sheaf (or magazine) freed")                         \
+	X(barn_get,               "full sheaf taken from the barn")                          \
+	X(barn_get_fail,          "no full sheaf in the barn")                               \
+	X(barn_put,               "full sheaf put into the barn")                            \
+	X(barn_put_fail,          "barn at its full limit: the spare flushed")               \
+	X(pcs_bypass,             "op that went to the slab layer, not the sheaves")         \
+	/* Bonwick & Adams magazines: illumos kmem_cache kstats */                           \
+	X(magazine_alloc_hit,     "allocation from a per-cpu magazine (cc_alloc)")           \
+	X(magazine_free_hit,      "free to a per-cpu magazine (cc_free)")                    \
+	X(magazine_swap,          "loaded and previous magazines exchanged")                 \
+	X(depot_alloc,            "full magazine taken from the depot")                      \
+	X(depot_free,             "empty magazine taken from the depot")                     \
+	X(depot_contention,       "depot mutex_tryenter() failed")                           \
+	X(magazine_resize,        "magazine grown one step on kmem_magtype[]")               \
+	X(mag_slab_alloc,         "allocation that fell through to the slab layer")          \
+	X(ws_reap,                "magazine reaped from the depot working set")
 
 enum sim_counter {
 #define SIM_COUNTER_ENUM(n, d) SIM_CNT_##n,

@@ -41,6 +41,8 @@ static const struct variant variants[] = {
 	{ "slub-classic", 2, 1, SIM_TIMING_CLOSED },
 	{ "objpool", 4, 1, SIM_TIMING_TRACE },
 	{ "objpool", 16, 2, SIM_TIMING_CLOSED },
+	{ "sheaves", 4, 1, SIM_TIMING_TRACE },
+	{ "bonwick", 16, 2, SIM_TIMING_CLOSED },
 };
 
 static struct sim_workload loaded[SIM_ARRAY_SIZE(traces)];

@@ -411,6 +411,35 @@ START_TEST(test_2007_bulk_free_locks_each_object)
 }
 END_TEST
 
+START_TEST(test_classic_without_cpu_partial)
+{
+	struct tiny t;
+	struct sim_stats *st;
+
+	/*
+	 * mode=classic,cpu_partial=0 (CONFIG_SLUB_CPU_PARTIAL=n): cpu 0 fills
+	 * A and starts B; cpu 1 frees an object of the full slab A: no cpu
+	 * partial list, so __slab_free() takes list_lock and puts A on the node
+	 * partial list (free_add_partial).  cpu 2's allocation then takes A
+	 * from it (list_lock again), one slab only.
+	 */
+	tiny_init(&t);
+	for (uint32_t i = 0; i < PER_SLAB + 1; i++)
+		tiny_op(&t, 0, SIM_EV_ALLOC, i);
+	tiny_op(&t, 1, SIM_EV_FREE, 0);
+	tiny_op(&t, 2, SIM_EV_ALLOC, 100);
+	st = tiny_run(&t, "mode=classic,cpu_partial=0");
+	ck_assert_uint_eq(cnt(st, SIM_CNT_free_add_partial), 1);
+	ck_assert_uint_eq(cnt(st, SIM_CNT_cpu_partial_free), 0);
+	ck_assert_uint_eq(cnt(st, SIM_CNT_alloc_from_partial), 1);
+	ck_assert_uint_eq(cnt(st, SIM_CNT_cpu_partial_node), 0);
+	ck_assert_uint_eq(lock_acq(st, SIM_LOCK_list_lock), 2);
+	ck_assert_uint_eq(lock_acq(st, SIM_LOCK_slab_lock), 0);
+	sim_stats_destroy(st);
+	sim_workload_fini(&t.w);
+}
+END_TEST
+
 Suite *slub_suite(void)
 {
 	Suite *s = suite_create("slub");
@@ -429,6 +458,7 @@ Suite *slub_suite(void)
 	tcase_add_test(tc, test_2007_flusher_deactivates_idle_cpu_slab);
 	tcase_add_test(tc, test_classic_bulk_free_once_per_slab);
 	tcase_add_test(tc, test_2007_bulk_free_locks_each_object);
+	tcase_add_test(tc, test_classic_without_cpu_partial);
 	suite_add_tcase(s, tc);
 	return s;
 }

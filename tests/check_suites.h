@@ -12,6 +12,7 @@
 	X(pagealloc)        \
 	X(slub)             \
 	X(objpool)          \
+	X(magazine)         \
 	X(invariants)       \
 	X(ftrace)           \
 	X(native)           \
