@@ -13,6 +13,8 @@ const struct sim_policy_ops *const policy_registry[] = {
 	&slub_policy,
 	&objpool_policy,
 	&magazine_policy,
+	&pcarray_policy,
+	&llcache_policy,
 	NULL,
 };
 
@@ -25,6 +27,12 @@ const struct policy_preset policy_presets[] = {
 	  "SLUB of 7.0: percpu main and spare sheaves of 32, per-node barns of 10 full and 10 empty, no cpu partial slabs" },
 	{ "bonwick", "magazine", "depot=global,grow=1",
 	  "Bonwick & Adams 2001 (illumos): loaded and previous magazines, one depot, magazines grown under contention" },
+	{ "biocache", "llcache", "elem=embedded,max=512,slack=64",
+	  "Axboe's bio cache (5.15): per-cpu list through the object, above 512+64 drop 64" },
+	{ "wilcox-array", "pcarray", "size=15,batch=8",
+	  "Wilcox's proposal (seed 000): 15 pointers per cpu, refill 8 by bulk alloc, flush 8 by bulk free" },
+	{ "babka-array", "pcarray", "size=32,batch=auto",
+	  "Babka's RFC v3 (2023) as measured on maple nodes: 32 objects, refill and flush by half" },
 	{ NULL, NULL, NULL, NULL },
 };
 

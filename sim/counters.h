@@ -82,7 +82,21 @@
 	X(depot_contention,       "depot mutex_tryenter() failed")                           \
 	X(magazine_resize,        "magazine grown one step on kmem_magtype[]")               \
 	X(mag_slab_alloc,         "allocation that fell through to the slab layer")          \
-	X(ws_reap,                "magazine reaped from the depot working set")
+	X(ws_reap,                "magazine reaped from the depot working set")             \
+	/* per-cpu array cache, Babka's RFC v3 (2023) SLUB_STATS names; bypasses slabsim's */ \
+	X(alloc_cpu_cache,        "allocation from the per-cpu array")                       \
+	X(free_cpu_cache,         "free to the per-cpu array")                               \
+	X(cpu_cache_refill,       "objects refilled into the per-cpu array (bulk alloc)")    \
+	X(cpu_cache_flush,        "objects flushed from the per-cpu array (bulk free)")      \
+	X(cpu_cache_alloc_bypass, "allocation that bypassed the per-cpu array")              \
+	X(cpu_cache_free_bypass,  "free that bypassed the per-cpu array")                    \
+	/* llcache: per-cpu list of free objects (slabsim's own names) */                     \
+	X(llcache_alloc_hit,      "allocation taken from the per-cpu list")                  \
+	X(llcache_alloc_miss,     "allocation that found the per-cpu list empty")            \
+	X(llcache_alloc_bypass,   "allocation not allowed to use the list (context, node)")  \
+	X(llcache_free_cached,    "free put on the per-cpu list")                            \
+	X(llcache_free_bypass,    "free not allowed to use the list (context)")              \
+	X(llcache_prune,          "objects given back to the slabs by an overflow or drain")
 
 enum sim_counter {
 #define SIM_COUNTER_ENUM(n, d) SIM_CNT_##n,

@@ -460,6 +460,9 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 			replay_finish(&r);
 		}
 	}
+	if (r.pol)
+		ops->destroy(r.pol);
+	r.pol = NULL;
 	if (!r.rc) {
 		*out = r.m->stats;
 		r.m->stats = NULL;

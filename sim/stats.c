@@ -78,7 +78,7 @@ void sim_stats_destroy(struct sim_stats *s)
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		gsl_histogram_free(s->lat[k]);
 	free(s->lat_bin);
-	for (unsigned i = 0; i + s->ntrace_caches < s->ncaches; i++)
+	for (unsigned i = 0; s->extra_name && i + s->ntrace_caches < s->ncaches; i++)
 		free(s->extra_name[i]);
 	free(s->extra_name);
 	free(s->extra_size);

@@ -43,6 +43,10 @@ static const struct variant variants[] = {
 	{ "objpool", 16, 2, SIM_TIMING_CLOSED },
 	{ "sheaves", 4, 1, SIM_TIMING_TRACE },
 	{ "bonwick", 16, 2, SIM_TIMING_CLOSED },
+	{ "pcarray", 4, 1, SIM_TIMING_TRACE },
+	{ "wilcox-array", 16, 2, SIM_TIMING_CLOSED },
+	{ "llcache", 4, 1, SIM_TIMING_TRACE },
+	{ "biocache", 16, 2, SIM_TIMING_CLOSED },
 };
 
 static struct sim_workload loaded[SIM_ARRAY_SIZE(traces)];

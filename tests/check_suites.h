@@ -13,6 +13,8 @@
 	X(slub)             \
 	X(objpool)          \
 	X(magazine)         \
+	X(pcarray)          \
+	X(llcache)          \
 	X(invariants)       \
 	X(ftrace)           \
 	X(native)           \
