@@ -11,6 +11,7 @@
 
 const struct sim_policy_ops *const policy_registry[] = {
 	&slub_policy,
+	&slab_policy,
 	&objpool_policy,
 	&magazine_policy,
 	&pcarray_policy,

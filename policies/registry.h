@@ -14,6 +14,7 @@ extern const struct sim_policy_ops objpool_policy;
 extern const struct sim_policy_ops magazine_policy;
 extern const struct sim_policy_ops pcarray_policy;
 extern const struct sim_policy_ops llcache_policy;
+extern const struct sim_policy_ops slab_policy;
 
 /* NULL-terminated list of every policy. */
 extern const struct sim_policy_ops *const policy_registry[];

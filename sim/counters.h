@@ -50,6 +50,21 @@
 	X(cpu_partial_free,       "slab put on the cpu partial list by a free")              \
 	X(cpu_partial_node,       "slabs moved from node partial to cpu partial list")       \
 	X(cpu_partial_drain,      "cpu partial list drained to the node partial list")       \
+	/* SLAB, mm/slab.c (<= 6.7): /proc/slabinfo cpustat and globalstat (STATS) */        \
+	X(allochit,               "allocation served by the cpu's array cache")              \
+	X(allocmiss,              "allocation found the cpu's array cache empty: refill")    \
+	X(freehit,                "free into the cpu's array cache")                         \
+	X(freemiss,               "free found the cpu's array cache full: flush batchcount") \
+	X(listallocs,             "objects taken from slabs into array caches")              \
+	X(grown,                  "slabs added to the cache (cache_grow)")                   \
+	X(reaped,                 "free slabs released by the node reaper (drain_freelist)") \
+	X(node_allocs,            "allocations for another node from its slab lists")        \
+	X(node_frees,             "frees of objects whose slab is on another node")          \
+	X(node_overflow,          "alien cache full on a remote free: drained to its node")  \
+	/* slabsim's own, SLAB model */                                                      \
+	X(shared_refill,          "array cache refilled from the node's shared array")       \
+	X(shared_flush,           "array cache overflow moved into the node's shared array") \
+	X(reap_objs,              "objects the reaper moved from array caches to slabs")     \
 	/* page allocator model */                                                           \
 	X(page_alloc,             "page blocks handed out by the page allocator")            \
 	X(page_free,              "page blocks returned to the page allocator")              \

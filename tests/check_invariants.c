@@ -47,6 +47,8 @@ static const struct variant variants[] = {
 	{ "wilcox-array", 16, 2, SIM_TIMING_CLOSED },
 	{ "llcache", 4, 1, SIM_TIMING_TRACE },
 	{ "biocache", 16, 2, SIM_TIMING_CLOSED },
+	{ "slab", 4, 1, SIM_TIMING_TRACE },
+	{ "slab", 16, 2, SIM_TIMING_CLOSED },
 };
 
 static struct sim_workload loaded[SIM_ARRAY_SIZE(traces)];

@@ -11,6 +11,7 @@
 	X(lock)             \
 	X(pagealloc)        \
 	X(slub)             \
+	X(slab)             \
 	X(objpool)          \
 	X(magazine)         \
 	X(pcarray)          \
