@@ -190,6 +190,23 @@ static int runopts_add_policy(struct runopts *r, const char *name, const char *c
 	return 0;
 }
 
+/* True when policy k has the same policy and parameter values as an earlier one. */
+static bool runopts_policy_is_listed(const struct runopts *r, unsigned k)
+{
+	const struct runopts_policy *p = &r->pol[k];
+
+	for (unsigned i = 0; i < k; i++) {
+		const struct runopts_policy *q = &r->pol[i];
+		bool same = q->ops == p->ops;
+
+		for (unsigned j = 0; same && j < p->ops->nparams; j++)
+			same = q->pv.is_auto[j] == p->pv.is_auto[j] && (p->pv.is_auto[j] || q->pv.v[j] == p->pv.v[j]);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 static int runopts_add_policies(struct runopts *r, const char *cmd, bool many)
 {
 	char buf[1024], *save = NULL;
@@ -198,8 +215,12 @@ static int runopts_add_policies(struct runopts *r, const char *cmd, bool many)
 	if (many && !strcmp(r->policy_arg, "all")) {
 		for (const struct sim_policy_ops *const *p = policy_registry; *p && !rc; p++)
 			rc = runopts_add_policy(r, (*p)->name, cmd);
-		for (const struct policy_preset *p = policy_presets; p->name && !rc; p++)
+		for (const struct policy_preset *p = policy_presets; p->name && !rc; p++) {
 			rc = runopts_add_policy(r, p->name, cmd);
+			/* a preset that only names a policy's defaults is that policy again */
+			if (!rc && runopts_policy_is_listed(r, r->npol - 1))
+				r->npol--;
+		}
 		return rc;
 	}
 	if (!many && strchr(r->policy_arg, ',')) {
