@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_trace.c - "slabsim trace": import a kernel kmem trace into the
- * native format, and print a trace's statistics.
+ * native format, analyse a trace (the report itself is cli/trace_report.c),
+ * and generate synthetic traces (the generators are traces/gen.c).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/trace_report.h"
 #include "sim/xalloc.h"
+#include "traces/gen.h"
 #include "traces/load.h"
 #include "traces/native.h"
 #include "traces/tstats.h"
@@ -22,26 +27,30 @@
 
 static const char trace_help[] =
 	"Usage: slabsim trace import IN -o OUT [--quiet]\n"
-	"       slabsim trace stats FILE [--top N | --all]\n"
+	"       slabsim trace stats FILE [--format text|csv|json] [--top N | --all]\n"
+	"                                [--sort KEYS] [--nodes M] [--interval T] [--table LIST]\n"
+	"       slabsim trace gen KIND -o OUT [--seed S] [--cpus N] [--objects N] [NAME=VALUE]...\n"
 	"\n"
 	"Read kernel allocation traces: convert them to slabsim's native format,\n"
-	"and describe what they contain.\n"
+	"describe what they contain; and write synthetic ones.\n"
 	"\n"
 	"A trace is the text of the kmem tracepoints (kmem_cache_alloc, kmalloc,\n"
 	"kmem_cache_free, kfree, mm_page_alloc, mm_page_free and their older\n"
 	"variants) as /sys/kernel/tracing/trace or trace_pipe print it, as\n"
 	"'trace-cmd report' (with or without -l) prints it, or as 'perf script'\n"
 	"prints it, from any kernel since 2.6.32; or a native file written by\n"
-	"'slabsim trace import'.  Files may be gzip- or xz-compressed (recognised\n"
-	"by content, not by name); '-' reads standard input.\n"
+	"'slabsim trace import' or 'slabsim trace gen'.  Files may be gzip- or\n"
+	"xz-compressed (recognised by content, not by name); '-' reads standard\n"
+	"input.\n"
 	"\n"
 	"Subcommands:\n"
 	"  import   parse a trace once and write it in the native format, which\n"
 	"           'slabsim run' and 'slabsim sweep' read many times faster\n"
-	"  stats    events per type and CPU, caches, anomalies, cross-CPU frees\n"
+	"  stats    per cache and call site, ping-pong, CPU matrix, cross-node\n"
+	"           allocations, lifetimes, live objects over time, anomalies\n"
+	"  gen      synthetic traces from GSL distributions, deterministic by seed\n"
 	"\n"
-	"Run 'slabsim trace import --help' or 'slabsim trace stats --help' for\n"
-	"their options.\n";
+	"Run 'slabsim trace SUBCOMMAND --help' for their options.\n";
 
 static const char import_help[] =
 	"Usage: slabsim trace import IN -o OUT [--quiet]\n"
@@ -66,71 +75,71 @@ static const char import_help[] =
 	"  ssh host cat /sys/kernel/tracing/trace | slabsim trace import - -o host.slabsimt\n";
 
 static const char stats_help[] =
-	"Usage: slabsim trace stats FILE [--top N | --all]\n"
+	"Usage: slabsim trace stats FILE [--format text|csv|json] [--top N | --all]\n"
+	"                                [--sort KEYS] [--nodes M] [--interval T] [--table LIST]\n"
 	"\n"
-	"Print what the trace FILE (any format 'slabsim trace import' reads, or a\n"
-	"native file) contains: source, format, duration and CPUs; events per\n"
-	"type and per CPU; caches sorted by allocations with their object size,\n"
-	"bytes, objects still live at the end and frees on another CPU than the\n"
-	"allocating one; the anomalies with their meaning; and the fraction of\n"
-	"frees executed on another CPU (perf kmem calls these ping-pong), for\n"
-	"kmem_cache objects, kmalloc objects and pages.\n"
+	"Analyse the trace FILE (any format 'slabsim trace import' reads, or a\n"
+	"native file): what a replay will ask of an allocator, before replaying it.\n"
+	"\n"
+	"Sections (--table selects some):\n"
+	"  summary    source, format, generator or kernel, duration, CPUs, events\n"
+	"  types      events per type\n"
+	"  cpus       per CPU: events, allocations, frees, allocations per second\n"
+	"             over the trace's duration, allocations in softirq and hardirq\n"
+	"  caches     per cache: allocations (perf kmem's hit), frees, requested and\n"
+	"             allocated bytes, their means per object, internal fragmentation\n"
+	"             1 - bytes_req/bytes_alloc, objects still live at the end, and\n"
+	"             ping-pong: matched frees executed on another CPU than the\n"
+	"             allocation\n"
+	"  sites      the same per call site; frees counts the frees executed at the\n"
+	"             site, live and ping-pong follow the objects the site allocated\n"
+	"  cross      ping-pong for kmem_cache, kmalloc and page pairs\n"
+	"  matrix     matched slab pairs by allocating CPU x freeing CPU\n"
+	"  nodes      cross-node allocations: ALLOCs whose node= names another node\n"
+	"             than the allocating CPU's.  perf kmem prints these as \"Cross\n"
+	"             CPU allocations\"; here they are apart from ping-pong, and frees\n"
+	"             on a CPU of another node are counted too\n"
+	"  lifetime   ALLOC-to-FREE lifetimes of the freed objects (objects live at\n"
+	"             the end are censored): p50, p90, p99, mean and max in trace time\n"
+	"             and in slab events (ALLOCs and FREEs of the whole trace from the\n"
+	"             ALLOC to the FREE), from GSL histograms with 20 log-spaced bins\n"
+	"             per decade (quantiles interpolated within a bin)\n"
+	"  live       objects allocated in the trace and live, and their bytes, at the\n"
+	"             end of every --interval of trace time; allocs and frees per step\n"
+	"  anomalies  what the readers and the pairing pass counted as wrong\n"
+	"Text condenses the long sections (at most 20 steps of the live series,\n"
+	"the lifetime histogram by decade, the matrix up to 16 CPUs, beyond that\n"
+	"by node with --nodes); CSV and JSON carry every value.\n"
 	"\n"
 	"Options:\n"
-	"  -n, --top N   list the N caches with the most allocations (default 20)\n"
-	"  -a, --all     list every cache\n"
-	"  -h, --help    show this help\n"
+	"  -f, --format F     text (default), csv or json.  CSV: one table per\n"
+	"                     section, every row starting with the table's name,\n"
+	"                     each table with a header row, tables separated by an\n"
+	"                     empty line; fractions are in [0, 1].  JSON: one object\n"
+	"                     with a member per section\n"
+	"  -n, --top N        list the first N caches and call sites (default 20)\n"
+	"  -a, --all          list every cache and call site\n"
+	"  -s, --sort KEYS    order of the cache and call-site tables, as perf kmem:\n"
+	"                     a comma-separated list of bytes (bytes allocated),\n"
+	"                     hit (allocations), pingpong (frees on another CPU),\n"
+	"                     frag (internal fragmentation), callsite (by name);\n"
+	"                     earlier keys decide first (default: hit)\n"
+	"      --nodes M      split the trace's CPUs into M equal consecutive blocks,\n"
+	"                     one per NUMA node (cpu c on node c*M/CPUs), for the\n"
+	"                     cross-node figures (default 1, at most the CPUs)\n"
+	"      --interval T   step of the live series in trace time: a number with\n"
+	"                     ns, us, ms or s (default 100ms; a bare number is ms)\n"
+	"  -t, --table LIST   only these sections (comma-separated names above)\n"
+	"  -h, --help         show this help\n"
 	"\n"
 	"Examples:\n"
-	"  slabsim trace stats traces/samples/file_churn.trace.xz\n"
-	"  slabsim trace stats --all fork_exec.slabsimt\n";
+	"  slabsim trace stats traces/samples/fork_exec.trace.xz --top 5\n"
+	"  slabsim trace stats fork_exec.slabsimt --sort pingpong,hit --table caches,sites\n"
+	"  slabsim trace stats napi.slabsimt --nodes 2 --table matrix,nodes\n"
+	"  slabsim trace stats fork_exec.slabsimt --format csv --table live --interval 10ms\n"
+	"  slabsim trace stats fork_exec.slabsimt --format json --all > fork_exec.json\n";
 
-/* ---- formatting --------------------------------------------------------------- */
-
-struct num {
-	char s[32];
-};
-
-struct pairs_text {
-	char s[96];
-};
-
-/* 1234567 -> "1,234,567" */
-static struct num fmt_count(uint64_t v)
-{
-	struct num n;
-	char digits[24];
-	int len = snprintf(digits, sizeof(digits), "%" PRIu64, v), o = 0;
-
-	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			n.s[o++] = ',';
-		n.s[o++] = digits[i];
-	}
-	n.s[o] = '\0';
-	return n;
-}
-
-static struct num fmt_mb(uint64_t bytes)
-{
-	struct num n;
-
-	snprintf(n.s, sizeof(n.s), "%.1f MB", (double)bytes / 1e6);
-	return n;
-}
-
-/* "2.6% (4,523/173,795)" */
-static struct pairs_text fmt_pairs(const struct trace_stats_pairs *p)
-{
-	struct pairs_text n;
-
-	if (!p->pairs)
-		snprintf(n.s, sizeof(n.s), "-");
-	else
-		snprintf(n.s, sizeof(n.s), "%.1f%% (%s/%s)", 100.0 * trace_stats_fraction(p),
-			 fmt_count(p->cross_cpu).s, fmt_count(p->pairs).s);
-	return n;
-}
+/* ---- helpers ----------------------------------------------------------------- */
 
 static double now_seconds(void)
 {
@@ -188,9 +197,9 @@ static void trace_progress_show(void *arg, uint64_t done, uint64_t total)
 
 	if (total)
 		fprintf(stderr, "\rslabsim: %s: reading %s: %3.0f%% of %s", p->ctx, p->path,
-			100.0 * (double)done / (double)total, fmt_mb(total).s);
+			100.0 * (double)done / (double)total, trace_fmt_mb(total).s);
 	else
-		fprintf(stderr, "\rslabsim: %s: reading %s: %s", p->ctx, p->path, fmt_mb(done).s);
+		fprintf(stderr, "\rslabsim: %s: reading %s: %s", p->ctx, p->path, trace_fmt_mb(done).s);
 	fflush(stderr);
 	p->shown = true;
 }
@@ -231,7 +240,7 @@ static void import_anomalies(FILE *f, const struct sim_workload *w)
 	for (int i = 0; i < SIM_AN_COUNT; i++) {
 		if (!w->anomaly[i])
 			continue;
-		fprintf(f, "%s %s %s", any ? "," : "", sim_anomaly_name[i], fmt_count(w->anomaly[i]).s);
+		fprintf(f, "%s %s %s", any ? "," : "", sim_anomaly_name[i], trace_fmt_count(w->anomaly[i]).s);
 		any = true;
 	}
 	if (!any)
@@ -243,10 +252,10 @@ static void import_summary(const struct sim_workload *w, const struct trace_load
 {
 	double mbs = secs > 0 ? (double)info->text_bytes / 1e6 / secs : 0;
 
-	printf("%s: %s events, %s objects, %zu caches, %u CPUs", w->source, fmt_count(w->nev).s,
-	       fmt_count(w->nobjs).s, strtab_count(&w->caches) - 1, w->ncpus);
+	printf("%s: %s events, %s objects, %zu caches, %u CPUs", w->source, trace_fmt_count(w->nev).s,
+	       trace_fmt_count(w->nobjs).s, strtab_count(&w->caches) - 1, w->ncpus);
 	import_anomalies(stdout, w);
-	printf("; read %s of %s in %.2f s (%.0f MB/s); wrote %s\n", fmt_mb(info->text_bytes).s,
+	printf("; read %s of %s in %.2f s (%.0f MB/s); wrote %s\n", trace_fmt_mb(info->text_bytes).s,
 	       w->format, secs, mbs, out);
 }
 
@@ -314,158 +323,454 @@ static int trace_import(int argc, char **argv)
 
 /* ---- stats -------------------------------------------------------------------- */
 
-static void stats_header(const struct sim_workload *w, const struct trace_stats *s,
-			 const struct trace_load_info *info)
-{
-	printf("trace      %s\n", w->source);
-	if (!strcmp(w->format, "native"))
-		printf("format     native (version %u), imported from %s (%s)\n", info->native_version,
-		       info->origin[0] ? info->origin : "?", info->origin_format[0] ? info->origin_format : "?");
-	else
-		printf("format     %s, %s, %s of text, %s lines\n", w->format,
-		       trace_input_compression_name(info->compression), fmt_mb(info->text_bytes).s,
-		       fmt_count(info->lines).s);
-	printf("kernel     %s\n", w->kernel[0] ? w->kernel : "(not recorded in the trace)");
-	printf("duration   %.6f s from the first to the last event\n", (double)s->duration_ns / 1e9);
-	printf("CPUs       %u\n", w->ncpus);
-	printf("events     %s\n", fmt_count(s->events).s);
-	printf("objects    %s allocated, %s still live at the end\n", fmt_count(w->nobjs).s,
-	       fmt_count(s->live_end).s);
-	printf("digest     %016" PRIx64 "\n", w->digest);
-}
+#define STATS_OPT_NODES 1000
+#define STATS_OPT_INTERVAL 1001
+#define STATS_INTERVAL_MAX_NS 1000000000000000ull	/* 1e6 s */
 
-static void stats_types(const struct trace_stats *s)
-{
-	printf("\nEvents per type\n");
-	for (int t = 0; t < TRACE_ST_NTYPES; t++)
-		printf("  %-18s %12s  %5.1f%%\n", trace_stats_type_name((enum trace_stats_type)t),
-		       fmt_count(s->by_type[t]).s,
-		       s->events ? 100.0 * (double)s->by_type[t] / (double)s->events : 0.0);
-}
+struct stats_args {
+	const char *path;
+	struct trace_report_opts ro;
+	struct trace_stats_opts so;
+};
 
-static void stats_cpus(const struct trace_stats *s)
+/* "100ms", "2.5s", "500us", "1000ns"; a bare number is ms.  0 or -EINVAL. */
+static int stats_parse_interval(const char *s, uint64_t *ns)
 {
-	printf("\nEvents per CPU\n");
-	printf("  %5s %12s %12s %12s %12s %12s\n", "cpu", "events", "allocs", "frees", "page allocs",
-	       "page frees");
-	for (unsigned c = 0; c < s->ncpus; c++) {
-		const struct trace_stats_cpu *p = &s->cpu[c];
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = { { "", 1e6 }, { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
+	char *end;
+	double v;
 
-		printf("  %5u %12s %12s %12s %12s %12s\n", c, fmt_count(p->events).s, fmt_count(p->allocs).s,
-		       fmt_count(p->frees).s, fmt_count(p->page_allocs).s, fmt_count(p->page_frees).s);
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v > 0))
+		return -EINVAL;
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(units); i++) {
+		double t = v * units[i].ns;
+
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (t < 1 || t > (double)STATS_INTERVAL_MAX_NS)
+			return -EINVAL;
+		*ns = (uint64_t)llround(t);
+		return 0;
 	}
+	return -EINVAL;
 }
 
-static void stats_cache_row(const struct sim_workload *w, const struct trace_stats *s, uint32_t id)
+static int stats_parse_format(const char *ctx, const char *s, enum trace_report_format *f)
 {
-	const struct trace_stats_cache *c = &s->cache[id];
-	const char *name = id ? strtab_get(&w->caches, id) : "(unknown)";
+	static const char *const names[] = { "text", "csv", "json" };
 
-	printf("  %-24s %6u %10s %10s %14s %14s %8s  %s%s\n", name, c->object_size,
-	       fmt_count(c->allocs).s, fmt_count(c->frees).s, fmt_count(c->bytes_req).s,
-	       fmt_count(c->bytes_alloc).s, fmt_count(c->live_end).s, fmt_pairs(&c->freed).s,
-	       (c->flags & SIM_CACHEF_GUESSED) ? "  (named from its call site)" : "");
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*f = (enum trace_report_format)i;
+			return 0;
+		}
+	cli_error("%s: --format: expected text, csv or json, got '%s'", ctx, s);
+	return CLI_EXIT_USAGE;
 }
 
-static void stats_caches(const struct sim_workload *w, const struct trace_stats *s, size_t top)
+/* One option of stats_parse; returns 0 or an exit status. */
+static int stats_option(const char *ctx, int c, struct stats_args *a)
 {
-	uint32_t *order = xmalloc((s->ncaches + 1) * sizeof(*order));
-	size_t used = trace_stats_caches_by_allocs(s, order);
-	size_t shown = top < used ? top : used;
+	char bad[64];
+	long v;
 
-	if (shown < used)
-		printf("\nCaches: the %zu of %zu with the most allocations (--all lists every one)\n", shown, used);
-	else
-		printf("\nCaches: all %zu, by allocations\n", used);
-	printf("  %-24s %6s %10s %10s %14s %14s %8s  %s\n", "cache", "size", "allocs", "frees",
-	       "bytes_req", "bytes_alloc", "live", "frees on another CPU");
-	for (size_t i = 0; i < shown; i++)
-		stats_cache_row(w, s, order[i]);
-	free(order);
-}
-
-static void stats_cross(const struct trace_stats *s)
-{
-	printf("\nFrees on another CPU than the allocation (of matched alloc/free pairs)\n");
-	for (int k = 0; k < TRACE_SK_NKINDS; k++)
-		printf("  %-12s %s\n", trace_stats_kind_name((enum trace_stats_kind)k), fmt_pairs(&s->kind[k]).s);
-	printf("  %-12s %s\n", "all slab", fmt_pairs(&s->slab).s);
-	printf("  pages: %s frees of a pfn not allocated in the trace, %s allocated and not freed\n",
-	       fmt_count(s->page_free_unseen).s, fmt_count(s->pages_live_end).s);
-}
-
-static void stats_anomalies(const struct sim_workload *w, const struct trace_stats *s)
-{
-	printf("\nAnomalies (counted, never fatal)\n");
-	for (int i = 0; i < SIM_AN_COUNT; i++)
-		printf("  %-16s %12s  %s\n", sim_anomaly_name[i], fmt_count(s->anomaly[i]).s,
-		       sim_anomaly_meaning[i]);
-	if (w->first_skip[0])
-		printf("  first skipped line: %s\n", w->first_skip);
+	switch (c) {
+	case 'f':
+		return stats_parse_format(ctx, optarg, &a->ro.format);
+	case 'n':
+		if (!cli_parse_long(optarg, 1, 1000000, &v)) {
+			a->ro.top = (size_t)v;
+			return 0;
+		}
+		cli_error("%s: --top: expected a number from 1 to 1000000, got '%s'", ctx, optarg);
+		return CLI_EXIT_USAGE;
+	case 'a':
+		a->ro.top = SIZE_MAX;
+		return 0;
+	case 's':
+		if (!trace_stats_sort_parse(optarg, &a->ro.sort, bad, sizeof(bad)))
+			return 0;
+		cli_error("%s: --sort: unknown key '%s' in '%s' (keys: bytes, hit, pingpong, frag, callsite)",
+			  ctx, bad, optarg);
+		return CLI_EXIT_USAGE;
+	case 't':
+		if (!trace_report_sections_parse(optarg, &a->ro.sections, bad, sizeof(bad)))
+			return 0;
+		cli_error("%s: --table: unknown section '%s' in '%s' (try --help)", ctx, bad, optarg);
+		return CLI_EXIT_USAGE;
+	case STATS_OPT_NODES:
+		if (!cli_parse_long(optarg, 1, SIM_MAX_NODES, &v)) {
+			a->so.nodes = (unsigned)v;
+			return 0;
+		}
+		cli_error("%s: --nodes: expected a number from 1 to %d, got '%s'", ctx, SIM_MAX_NODES, optarg);
+		return CLI_EXIT_USAGE;
+	case STATS_OPT_INTERVAL:
+		if (!stats_parse_interval(optarg, &a->so.interval_ns))
+			return 0;
+		cli_error("%s: --interval: expected a time from 1ns to 1000000s such as 100ms, 2s or 500us, got '%s'",
+			  ctx, optarg);
+		return CLI_EXIT_USAGE;
+	case 'h':
+		fputs(stats_help, stdout);
+		return -1;
+	default:
+		return CLI_EXIT_USAGE;
+	}
 }
 
 /* Returns 0 to go on, -1 after --help, or an exit status. */
-static int stats_parse(int argc, char **argv, const char *ctx, size_t *top, const char **path)
+static int stats_parse(int argc, char **argv, const char *ctx, struct stats_args *a)
 {
 	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "table", required_argument, NULL, 't' },
+		{ "nodes", required_argument, NULL, STATS_OPT_NODES },
+		{ "interval", required_argument, NULL, STATS_OPT_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long v;
-	int c;
+	int c, ret;
 
+	memset(a, 0, sizeof(*a));
+	a->ro.top = TRACE_TOP_DEFAULT;
+	a->ro.sort = (struct trace_stats_sort){ .key = { TRACE_SORT_HIT }, .n = 1 };
+	a->ro.sections = TRACE_REPORT_ALL_SECTIONS;
+	trace_stats_opts_default(&a->so);
 	optind = 0;
 	opterr = 0;
-	while ((c = trace_getopt(argc, argv, ctx, ":n:ah", longopts)) != -1) {
-		switch (c) {
-		case 'n':
-			if (cli_parse_long(optarg, 1, 1000000, &v)) {
-				cli_error("%s: --top: expected a number from 1 to 1000000, got '%s'", ctx, optarg);
-				return CLI_EXIT_USAGE;
-			}
-			*top = (size_t)v;
-			break;
-		case 'a':
-			*top = SIZE_MAX;
-			break;
-		case 'h':
-			fputs(stats_help, stdout);
-			return -1;
-		default:
-			return CLI_EXIT_USAGE;
-		}
+	while ((c = trace_getopt(argc, argv, ctx, ":f:n:as:t:h", longopts)) != -1)
+		if ((ret = stats_option(ctx, c, a)))
+			return ret;
+	return trace_one_operand(argc, argv, ctx, "trace file", &a->path);
+}
+
+/* Computes the statistics; prints what is wrong with the options for this trace. */
+static int stats_compute(const char *ctx, const struct sim_workload *w, const struct stats_args *a,
+			 struct trace_stats *s)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));	/* finalizable on every path */
+	if (a->so.nodes > w->ncpus) {
+		cli_error("%s: --nodes %u: the trace has only %u CPUs (every node needs one)", ctx, a->so.nodes,
+			  w->ncpus);
+		return CLI_EXIT_USAGE;
 	}
-	return trace_one_operand(argc, argv, ctx, "trace file", path);
+	ret = trace_stats_compute_ex(w, &a->so, s);
+	if (ret == -E2BIG) {
+		uint64_t span = w->nev ? w->ev[w->nev - 1].t_ns - w->ev[0].t_ns : 0;
+
+		cli_error("%s: --interval %s ns makes more than %u steps over the trace's %.3f s; choose a longer one",
+			  ctx, trace_fmt_count(a->so.interval_ns).s, TRACE_STATS_MAX_SAMPLES, (double)span / 1e9);
+		return CLI_EXIT_USAGE;
+	}
+	return ret ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 static int trace_stats_cmd(int argc, char **argv)
 {
-	const char *ctx = "trace stats", *path = NULL;
-	size_t top = TRACE_TOP_DEFAULT;
+	const char *ctx = "trace stats";
 	struct trace_load_info info;
 	struct sim_workload w;
 	struct trace_stats s;
-	int ret = stats_parse(argc, argv, ctx, &top, &path);
+	struct stats_args a;
+	int ret = stats_parse(argc, argv, ctx, &a);
 
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	sim_workload_init(&w);
-	if (trace_load_cli(ctx, path, &w, &info, false)) {
+	if (trace_load_cli(ctx, a.path, &w, &info, false)) {
 		sim_workload_fini(&w);
 		return CLI_EXIT_FAIL;
 	}
-	trace_stats_compute(&w, &s);
-	stats_header(&w, &s, &info);
-	stats_types(&s);
-	stats_cpus(&s);
-	stats_caches(&w, &s, top);
-	stats_cross(&s);
-	stats_anomalies(&w, &s);
+	ret = stats_compute(ctx, &w, &a, &s);
+	if (!ret) {
+		struct trace_report r = { .w = &w, .info = &info, .s = &s, .o = &a.ro };
+
+		trace_report_print(stdout, &r);
+	}
 	trace_stats_fini(&s);
 	sim_workload_fini(&w);
-	return CLI_EXIT_OK;
+	return ret;
+}
+
+/* ---- gen ---------------------------------------------------------------------- */
+
+static const char gen_help_head[] =
+	"Usage: slabsim trace gen KIND -o OUT [--seed S] [--cpus N] [--objects N]\n"
+	"                         [NAME=VALUE]... [--quiet]\n"
+	"       slabsim trace gen [KIND] --help\n"
+	"\n"
+	"Write a synthetic allocation trace of the generator KIND to OUT, in\n"
+	"slabsim's native format, for 'slabsim run', 'slabsim sweep' and\n"
+	"'slabsim trace stats'.\n"
+	"\n"
+	"Objects are drawn from GSL distributions by one random number generator\n"
+	"(gsl_rng_mt19937) seeded with --seed: the same KIND, parameters and seed\n"
+	"give a byte-identical file; another seed gives another trace with the\n"
+	"same statistics.  Every object is allocated once and freed once, its\n"
+	"ALLOC before its FREE; events are in time order (ties in the order they\n"
+	"were drawn), so every CPU's timestamps are non-decreasing; time starts at\n"
+	"0; no NUMA node is requested (node=-1).  The trace header records the\n"
+	"generator and every parameter: format \"gen\" and a source text\n"
+	"\"gen KIND name=value ...\" that 'slabsim trace stats' shows, and from\n"
+	"which the same trace can be generated again.\n"
+	"\n"
+	"Parameters are set as NAME=VALUE operands, in any order; --seed, --cpus\n"
+	"and --objects are the same as seed=, cpus= and objects=.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output OUT   the native file to write (required); written through a\n"
+	"                     temporary file and renamed, never left half written\n"
+	"  -s, --seed S       seed=S\n"
+	"  -c, --cpus N       cpus=N\n"
+	"  -n, --objects N    objects=N\n"
+	"  -q, --quiet        no summary line\n"
+	"  -h, --help         this help; after KIND, only that generator's part\n";
+
+static const char gen_help_tail[] =
+	"\n"
+	"Examples:\n"
+	"  slabsim trace gen steady -o steady.slabsimt\n"
+	"  slabsim trace gen steady lifetime=exponential mean_us=20 remote=0.1 --seed 7 -o s7.slabsimt\n"
+	"  slabsim trace gen burst cpus=8 rx_cpus=2 batch=32 -o napi.slabsimt\n"
+	"  slabsim trace gen prodcons remote=0.25 objects=1000000 -o pc.slabsimt\n"
+	"  slabsim trace gen forkexec caches=12 zipf_s=1.3 -o fe.slabsimt\n"
+	"  slabsim trace gen objpool cpus=16 remote=0.02 -o pool.slabsimt\n"
+	"  slabsim trace stats napi.slabsimt --table summary,cpus,matrix\n"
+	"  slabsim run --trace napi.slabsimt --policy slub-2007,slub-classic\n";
+
+#define GEN_HELP_COL 27	/* where meanings start */
+#define GEN_HELP_WIDTH 79
+
+/* Writes text from column GEN_HELP_COL, wrapped between words; starts on the current line. */
+static void gen_help_wrap(FILE *f, const char *text)
+{
+	int col = GEN_HELP_COL;
+
+	while (*text) {
+		/* a bracketed range stays on one line */
+		size_t len = *text == '[' && strchr(text, ']') ? strcspn(text, "]") + 1 : strcspn(text, " ");
+
+		if (col > GEN_HELP_COL && col + 1 + (int)len > GEN_HELP_WIDTH) {
+			fprintf(f, "\n%*s", GEN_HELP_COL, "");
+			col = GEN_HELP_COL;
+		}
+		if (col > GEN_HELP_COL) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)len, text);
+		col += (int)len;
+		text += len;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
+static void gen_help_param(FILE *f, const struct trace_gen_config *c, unsigned i)
+{
+	const struct trace_gen_param *p = trace_gen_config_param(c, i);
+	char v[64], def[96], more[256];
+
+	trace_gen_config_value_text(c, i, v, sizeof(v));
+	snprintf(def, sizeof(def), "%s=%s", p->name, v);
+	if (strlen(def) > GEN_HELP_COL - 6)
+		fprintf(f, "    %s\n%*s", def, GEN_HELP_COL, "");
+	else
+		fprintf(f, "    %-*s ", GEN_HELP_COL - 5, def);
+	more[0] = '\0';
+	if (p->type == TRACE_GEN_CHOICE) {
+		size_t o = 0;
+
+		for (unsigned k = 0; p->choices[k] && o < sizeof(more); k++)
+			o += (size_t)snprintf(more + o, sizeof(more) - o, "%s%s", k ? " | " : " [", p->choices[k]);
+		snprintf(more + o, sizeof(more) - o, "]");
+	} else if (p->type == TRACE_GEN_INT) {
+		snprintf(more, sizeof(more), " [%.0f .. %.0f%s%s]", p->min, p->max, p->unit[0] ? " " : "", p->unit);
+	} else if (p->type == TRACE_GEN_REAL) {
+		snprintf(more, sizeof(more), " [%g .. %g%s%s]", p->min, p->max, p->unit[0] ? " " : "", p->unit);
+	}
+	char line[512];
+
+	snprintf(line, sizeof(line), "%s%s", p->meaning, more);
+	gen_help_wrap(f, line);
+}
+
+static void gen_help_kind(FILE *f, const struct trace_gen_kind *k)
+{
+	struct trace_gen_config c;
+	const char *d = k->description;
+
+	trace_gen_config_init(&c, k);
+	fprintf(f, "\n  %s - %s\n", k->name, k->summary);
+	while (*d) {
+		size_t len = strcspn(d, "\n");
+
+		fprintf(f, "      %.*s\n", (int)len, d);
+		d += len + (d[len] == '\n');
+	}
+	fputc('\n', f);
+	for (unsigned i = trace_gen_ncommon_params; i < trace_gen_config_nparams(&c); i++)
+		gen_help_param(f, &c, i);
+}
+
+/* Prints the generator help, of one kind or of all. */
+static void gen_help(FILE *f, const struct trace_gen_kind *only)
+{
+	struct trace_gen_config c;
+
+	fputs(gen_help_head, f);
+	trace_gen_config_init(&c, trace_gen_kinds[0]);
+	fprintf(f, "\nParameters of every generator (NAME=DEFAULT, meaning, unit and range):\n");
+	for (unsigned i = 0; i < trace_gen_ncommon_params; i++)
+		gen_help_param(f, &c, i);
+	fprintf(f, "\nGenerators (KIND) and their parameters:\n");
+	for (const struct trace_gen_kind *const *k = trace_gen_kinds; *k; k++)
+		if (!only || only == *k)
+			gen_help_kind(f, *k);
+	fputs(gen_help_tail, f);
+}
+
+struct gen_args {
+	const char *out;
+	const char *common[3];		/* --seed, --cpus, --objects */
+	bool quiet, help;
+};
+
+static int gen_option(int c, struct gen_args *a)
+{
+	switch (c) {
+	case 'o':
+		a->out = optarg;
+		return 0;
+	case 's':
+		a->common[0] = optarg;
+		return 0;
+	case 'c':
+		a->common[1] = optarg;
+		return 0;
+	case 'n':
+		a->common[2] = optarg;
+		return 0;
+	case 'q':
+		a->quiet = true;
+		return 0;
+	case 'h':
+		a->help = true;
+		return 0;
+	default:
+		return CLI_EXIT_USAGE;
+	}
+}
+
+/* Applies the operands after KIND and the common options to c. */
+static int gen_apply(const char *ctx, int argc, char **argv, const struct gen_args *a,
+		     struct trace_gen_config *c)
+{
+	static const char *const common[3] = { "seed", "cpus", "objects" };
+	char err[256];
+
+	for (int i = optind + 1; i < argc; i++)
+		if (trace_gen_config_set_arg(c, argv[i], err, sizeof(err))) {
+			cli_error("%s %s: %s (try 'slabsim trace gen %s --help')", ctx, c->kind->name, err,
+				  c->kind->name);
+			return CLI_EXIT_USAGE;
+		}
+	for (int i = 0; i < 3; i++)
+		if (a->common[i] && trace_gen_config_set(c, common[i], a->common[i], err, sizeof(err))) {
+			cli_error("%s: --%s: %s", ctx, common[i], err);
+			return CLI_EXIT_USAGE;
+		}
+	if (trace_gen_config_check(c, err, sizeof(err))) {
+		cli_error("%s %s: %s", ctx, c->kind->name, err);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Returns 0 to go on, -1 after --help, or an exit status. */
+static int gen_parse(int argc, char **argv, const char *ctx, struct gen_args *a, struct trace_gen_config *c)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "seed", required_argument, NULL, 's' },
+		{ "cpus", required_argument, NULL, 'c' },   { "objects", required_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },        { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct trace_gen_kind *k = NULL;
+	int opt, ret;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	opterr = 0;
+	while ((opt = trace_getopt(argc, argv, ctx, ":o:s:c:n:qh", longopts)) != -1)
+		if ((ret = gen_option(opt, a)))
+			return ret;
+	if (optind < argc && !(k = trace_gen_kind_find(argv[optind]))) {
+		cli_error("%s: unknown generator '%s' (expected steady, burst, prodcons, forkexec or objpool)", ctx,
+			  argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (a->help) {
+		gen_help(stdout, k);
+		return -1;
+	}
+	if (!k) {
+		cli_error("%s: missing KIND: steady, burst, prodcons, forkexec or objpool (try --help)", ctx);
+		return CLI_EXIT_USAGE;
+	}
+	trace_gen_config_init(c, k);
+	if ((ret = gen_apply(ctx, argc, argv, a, c)))
+		return ret;
+	if (!a->out) {
+		cli_error("%s: missing -o OUT, the native file to write (try --help)", ctx);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void gen_summary(const struct sim_workload *w, const char *out)
+{
+	uint64_t span = w->nev ? w->ev[w->nev - 1].t_ns - w->ev[0].t_ns : 0;
+
+	size_t ncaches = strtab_count(&w->caches) - 1;
+
+	printf("%s: %s events, %s objects, %zu cache%s, %u CPUs, %.6f s; digest %016" PRIx64 "; wrote %s\n",
+	       w->source, trace_fmt_count(w->nev).s, trace_fmt_count(w->nobjs).s, ncaches, ncaches == 1 ? "" : "s",
+	       w->ncpus, (double)span / 1e9, w->digest, out);
+}
+
+static int trace_gen_cmd(int argc, char **argv)
+{
+	const char *ctx = "trace gen";
+	struct trace_gen_config c;
+	struct sim_workload w;
+	struct gen_args a;
+	char err[1024];
+	int ret = gen_parse(argc, argv, ctx, &a, &c);
+
+	if (ret)
+		return ret < 0 ? CLI_EXIT_OK : ret;
+	sim_workload_init(&w);
+	ret = trace_gen_run(&c, &w, err, sizeof(err));
+	if (ret)
+		cli_error("%s: %s", ctx, err);
+	else if ((ret = trace_native_write(&w, a.out, err, sizeof(err))))
+		cli_error("%s: %s", ctx, err);
+	if (!ret && !a.quiet)
+		gen_summary(&w, a.out);
+	sim_workload_fini(&w);
+	return ret ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 int cmd_trace(int argc, char **argv)
@@ -484,6 +789,8 @@ int cmd_trace(int argc, char **argv)
 		return trace_import(argc - 1, argv + 1);
 	if (!strcmp(sub, "stats"))
 		return trace_stats_cmd(argc - 1, argv + 1);
-	cli_error("trace: unknown subcommand '%s' (expected import or stats; try 'slabsim trace --help')", sub);
+	if (!strcmp(sub, "gen"))
+		return trace_gen_cmd(argc - 1, argv + 1);
+	cli_error("trace: unknown subcommand '%s' (expected import, stats or gen; try 'slabsim trace --help')", sub);
 	return CLI_EXIT_USAGE;
 }

@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* tstats.c - statistics of a loaded workload (see tstats.h). */
+/*
+ * tstats.c - statistics of a loaded workload (see tstats.h): one walk over
+ * the events in trace order, keeping per object what its free needs (cpu,
+ * time, slab-event ordinal, bytes, call site), plus a pre-pass that finds
+ * the time span the histograms and the series must cover.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_histogram.h>
 
 #include "sim/u64map.h"
 #include "sim/xalloc.h"
@@ -15,6 +25,13 @@ static const char *const tstats_type_names[TRACE_ST_NTYPES] = {
 
 static const char *const tstats_kind_names[TRACE_SK_NKINDS] = { "kmem_cache", "kmalloc", "page" };
 
+static const char *const tstats_sort_names[TRACE_SORT_NKEYS] = {
+	"bytes", "hit", "pingpong", "frag", "callsite",
+};
+
+/* Quantiles kept in trace_stats_lifetime.p_*: p50, p90, p99. */
+static const double tstats_quantiles[3] = { 0.50, 0.90, 0.99 };
+
 const char *trace_stats_type_name(enum trace_stats_type t)
 {
 	return t < TRACE_ST_NTYPES ? tstats_type_names[t] : "?";
@@ -23,6 +40,11 @@ const char *trace_stats_type_name(enum trace_stats_type t)
 const char *trace_stats_kind_name(enum trace_stats_kind k)
 {
 	return k < TRACE_SK_NKINDS ? tstats_kind_names[k] : "?";
+}
+
+const char *trace_stats_sort_key_name(enum trace_stats_sort_key k)
+{
+	return k < TRACE_SORT_NKEYS ? tstats_sort_names[k] : "?";
 }
 
 enum trace_stats_type trace_stats_type_of(const struct sim_event *e)
@@ -46,14 +68,113 @@ double trace_stats_fraction(const struct trace_stats_pairs *p)
 	return p->pairs ? (double)p->cross_cpu / (double)p->pairs : 0.0;
 }
 
-static void tstats_pair(struct trace_stats_pairs *p, bool cross)
+double trace_stats_row_mean_req(const struct trace_stats_row *r)
+{
+	return r->allocs ? (double)r->bytes_req / (double)r->allocs : 0.0;
+}
+
+double trace_stats_row_mean_alloc(const struct trace_stats_row *r)
+{
+	return r->allocs ? (double)r->bytes_alloc / (double)r->allocs : 0.0;
+}
+
+double trace_stats_row_frag(const struct trace_stats_row *r)
+{
+	if (!r->bytes_alloc || r->bytes_req >= r->bytes_alloc)
+		return 0.0;
+	return 1.0 - (double)r->bytes_req / (double)r->bytes_alloc;
+}
+
+bool trace_stats_row_is_used(const struct trace_stats_row *r)
+{
+	return r->allocs || r->frees;
+}
+
+void trace_stats_opts_default(struct trace_stats_opts *o)
+{
+	o->nodes = 1;
+	o->interval_ns = TRACE_STATS_INTERVAL_DEFAULT_NS;
+}
+
+uint64_t trace_stats_nsamples(uint64_t duration_ns, uint64_t interval_ns)
+{
+	return interval_ns ? duration_ns / interval_ns + 1 : 0;
+}
+
+unsigned trace_stats_node_of(const struct trace_stats *s, unsigned cpu)
+{
+	if (s->nnodes <= 1 || !s->ncpus)
+		return 0;
+	return (unsigned)((uint64_t)cpu * s->nnodes / s->ncpus);
+}
+
+/* ---- lifetime histograms ----------------------------------------------------- */
+
+/*
+ * Bin 0 is [0, 1); then TRACE_STATS_BINS_PER_DECADE log-spaced bins per
+ * decade from 1 to the first power of ten above max.
+ */
+static gsl_histogram *tstats_hist_create(double max)
+{
+	unsigned dec = 1, per = TRACE_STATS_BINS_PER_DECADE;
+	gsl_histogram *h;
+	double *range;
+	size_t n;
+
+	while (dec < 30 && pow(10.0, dec) <= max)
+		dec++;
+	n = 1 + (size_t)dec * per;
+	range = xmalloc((n + 1) * sizeof(*range));
+	range[0] = 0.0;
+	for (size_t k = 0; k < n; k++)
+		range[k + 1] = pow(10.0, (double)k / per);
+	h = gsl_histogram_alloc(n);
+	if (!h)
+		abort();	/* GSL's allocation failure: out of memory, as xmalloc */
+	gsl_histogram_set_ranges(h, range, n + 1);
+	free(range);
+	return h;
+}
+
+static void tstats_hist_add(gsl_histogram *h, double x)
+{
+	double top = gsl_histogram_max(h);
+
+	gsl_histogram_increment(h, x < top ? x : nextafter(top, 0.0));
+}
+
+double trace_stats_quantile(const gsl_histogram *h, double q)
+{
+	gsl_histogram_pdf *p;
+	double x;
+
+	if (!h || gsl_histogram_sum(h) <= 0.0 || !(q >= 0.0 && q < 1.0))
+		return 0.0;
+	p = gsl_histogram_pdf_alloc(gsl_histogram_bins(h));
+	if (!p)
+		abort();
+	gsl_histogram_pdf_init(p, h);	/* counts are never negative */
+	/* the cumulative sums may end a rounding error below 1 */
+	x = gsl_histogram_pdf_sample(p, q < p->sum[p->n] ? q : nextafter(p->sum[p->n], 0.0));
+	gsl_histogram_pdf_free(p);
+	return x;
+}
+
+/* ---- the walk ------------------------------------------------------------------- */
+
+static void tstats_pair(struct trace_stats_pairs *p, bool cross_cpu, bool cross_node)
 {
 	p->pairs++;
-	p->cross_cpu += cross;
+	p->cross_cpu += cross_cpu;
+	p->cross_node += cross_node;
 }
 
 /* Per-oid facts the frees need. */
 struct tstats_obj {
+	uint64_t t_ns;		/* of the ALLOC */
+	uint64_t ord;		/* slab-event ordinal of the ALLOC */
+	uint32_t bytes;		/* bytes_alloc */
+	uint32_t site;		/* of the ALLOC */
 	uint16_t cpu;
 	uint8_t kind;		/* enum trace_stats_kind */
 };
@@ -62,41 +183,103 @@ struct tstats_walk {
 	struct trace_stats *s;
 	struct tstats_obj *obj;		/* [nobjs] */
 	struct u64map pages;		/* pfn -> allocating cpu */
+	uint64_t ord;			/* slab events so far */
+	uint64_t live_objs, live_bytes;
+	size_t next;			/* next sample of the series */
+	uint64_t iv_allocs, iv_frees;	/* slab events in the current interval */
+	double sum_ns, sum_events;	/* for the lifetime means */
 };
+
+static struct trace_stats_row *tstats_site(struct trace_stats *s, uint32_t site)
+{
+	return &s->site[site < s->nsites ? site : 0];
+}
+
+static void tstats_row_alloc(struct trace_stats_row *r, const struct sim_event *e, bool cross_node)
+{
+	r->allocs++;
+	r->bytes_req += e->bytes_req;
+	r->bytes_alloc += e->bytes_alloc;
+	r->live_end++;
+	r->cross_node_allocs += cross_node;
+}
 
 static void tstats_alloc(struct tstats_walk *k, const struct sim_event *e)
 {
-	struct trace_stats_cache *c = &k->s->cache[e->cache];
+	struct trace_stats *s = k->s;
+	struct trace_stats_cpu *c = &s->cpu[e->cpu];
+	bool cross_node = e->node >= 0 && (unsigned)e->node != trace_stats_node_of(s, e->cpu);
 
+	tstats_row_alloc(&s->cache[e->cache], e, cross_node);
+	tstats_row_alloc(tstats_site(s, e->site), e, cross_node);
+	s->allocs++;
+	s->live_end++;
+	s->live_bytes_end += e->bytes_alloc;
 	c->allocs++;
-	c->bytes_req += e->bytes_req;
 	c->bytes_alloc += e->bytes_alloc;
-	c->live_end++;
-	k->s->live_end++;
-	k->s->cpu[e->cpu].allocs++;
+	c->allocs_ctx[sim_event_ctx(e)]++;
+	c->node_requests += e->node >= 0;
+	c->cross_node_allocs += cross_node;
+	s->node_requests += e->node >= 0;
+	s->cross_node_allocs += cross_node;
+	k->live_objs++;
+	k->live_bytes += e->bytes_alloc;
+	if (k->live_objs > s->peak_live_objs)
+		s->peak_live_objs = k->live_objs;
+	if (k->live_bytes > s->peak_live_bytes) {
+		s->peak_live_bytes = k->live_bytes;
+		s->peak_live_bytes_t_ns = e->t_ns - s->t_first_ns;
+	}
 	if (e->oid == SIM_OID_NONE)
 		return;
-	k->obj[e->oid].cpu = e->cpu;
-	k->obj[e->oid].kind = (e->flags & SIM_EVF_KMALLOC) ? TRACE_SK_KMALLOC : TRACE_SK_KMEM_CACHE;
+	k->obj[e->oid] = (struct tstats_obj){
+		.t_ns = e->t_ns, .ord = k->ord, .bytes = e->bytes_alloc, .site = e->site, .cpu = e->cpu,
+		.kind = (e->flags & SIM_EVF_KMALLOC) ? TRACE_SK_KMALLOC : TRACE_SK_KMEM_CACHE,
+	};
+}
+
+static void tstats_lifetime(struct tstats_walk *k, const struct tstats_obj *o, const struct sim_event *e)
+{
+	struct trace_stats_lifetime *l = &k->s->life;
+	uint64_t dt = e->t_ns > o->t_ns ? e->t_ns - o->t_ns : 0;
+	uint64_t dev = k->ord - o->ord;
+
+	l->n++;
+	k->sum_ns += (double)dt;
+	k->sum_events += (double)dev;
+	l->max_ns = dt > l->max_ns ? dt : l->max_ns;
+	l->max_events = dev > l->max_events ? dev : l->max_events;
+	tstats_hist_add(l->ns, (double)dt);
+	tstats_hist_add(l->events, (double)dev);
 }
 
 static void tstats_free(struct tstats_walk *k, const struct sim_event *e)
 {
 	struct trace_stats *s = k->s;
-	struct trace_stats_cache *c = &s->cache[e->cache];
+	struct trace_stats_row *c = &s->cache[e->cache];
 
 	c->frees++;
+	tstats_site(s, e->site)->frees++;
 	s->cpu[e->cpu].frees++;
 	if (e->oid == SIM_OID_NONE)
 		return;
 	const struct tstats_obj *o = &k->obj[e->oid];
+	struct trace_stats_row *site = tstats_site(s, o->site);
 	bool cross = o->cpu != e->cpu;
+	bool xnode = trace_stats_node_of(s, o->cpu) != trace_stats_node_of(s, e->cpu);
 
-	tstats_pair(&c->freed, cross);
-	tstats_pair(&s->slab, cross);
-	tstats_pair(&s->kind[o->kind], cross);
+	tstats_pair(&c->freed, cross, xnode);
+	tstats_pair(&site->freed, cross, xnode);
+	tstats_pair(&s->slab, cross, xnode);
+	tstats_pair(&s->kind[o->kind], cross, xnode);
+	s->matrix[(size_t)o->cpu * s->ncpus + e->cpu]++;
 	c->live_end--;
+	site->live_end--;
 	s->live_end--;
+	s->live_bytes_end -= o->bytes;
+	k->live_objs--;
+	k->live_bytes -= o->bytes;
+	tstats_lifetime(k, o, e);
 }
 
 static void tstats_page(struct tstats_walk *k, const struct sim_event *e)
@@ -115,90 +298,286 @@ static void tstats_page(struct tstats_walk *k, const struct sim_event *e)
 	s->cpu[e->cpu].page_frees++;
 	if (u64map_get(&k->pages, e->ptr, &cpu)) {
 		u64map_del(&k->pages, e->ptr);
-		tstats_pair(&s->kind[TRACE_SK_PAGE], cpu != e->cpu);
+		tstats_pair(&s->kind[TRACE_SK_PAGE], cpu != e->cpu,
+			    trace_stats_node_of(s, (unsigned)cpu) != trace_stats_node_of(s, e->cpu));
 	} else {
 		s->page_free_unseen++;
 	}
 }
 
-static void tstats_init(const struct sim_workload *w, struct trace_stats *s)
+/* Closes every interval that ends at or before t_rel (relative to the first event). */
+static void tstats_series_until(struct tstats_walk *k, uint64_t t_rel)
 {
-	memset(s, 0, sizeof(*s));
-	s->events = w->nev;
-	memcpy(s->anomaly, w->anomaly, sizeof(s->anomaly));
-	s->ncpus = w->ncpus;
-	s->cpu = xcalloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpu));
+	struct trace_stats *s = k->s;
+
+	while (k->next < s->nsamples && t_rel >= (k->next + 1) * s->interval_ns) {
+		size_t i = k->next++;
+
+		s->series[i] = (struct trace_stats_sample){
+			.t_ns = (i + 1) * s->interval_ns, .live_objs = k->live_objs,
+			.live_bytes = k->live_bytes, .allocs = k->iv_allocs, .frees = k->iv_frees,
+		};
+		k->iv_allocs = k->iv_frees = 0;
+	}
+}
+
+static void tstats_event(struct tstats_walk *k, const struct sim_event *e)
+{
+	struct trace_stats *s = k->s;
+
+	tstats_series_until(k, e->t_ns - s->t_first_ns);
+	s->by_type[trace_stats_type_of(e)]++;
+	s->cpu[e->cpu].events++;
+	switch (e->op) {
+	case SIM_EV_ALLOC:
+		k->ord++;
+		k->iv_allocs++;
+		tstats_alloc(k, e);
+		break;
+	case SIM_EV_FREE:
+		k->ord++;
+		k->iv_frees++;
+		tstats_free(k, e);
+		break;
+	default:
+		tstats_page(k, e);
+		break;
+	}
+}
+
+/* ---- set-up and results ------------------------------------------------------- */
+
+static void tstats_rows_init(struct trace_stats *s, const struct sim_workload *w)
+{
 	s->ncaches = strtab_count(&w->caches);
-	s->cache = xcalloc(s->ncaches, sizeof(*s->cache));
+	s->cache = xcalloc(s->ncaches ? s->ncaches : 1, sizeof(*s->cache));
 	for (size_t i = 0; i < s->ncaches && i < w->cache_cap; i++) {
 		s->cache[i].object_size = w->cache_size[i];
 		s->cache[i].flags = w->cache_flags[i];
 	}
+	s->nsites = strtab_count(&w->sites);
+	if (!s->nsites)
+		s->nsites = 1;	/* site 0, "none", always exists */
+	s->site = xcalloc(s->nsites, sizeof(*s->site));
+}
+
+/* Time span and slab-event count, for the histogram ranges and the series. */
+static uint64_t tstats_span(const struct sim_workload *w, uint64_t *t_first, uint64_t *t_last)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, nslab = 0;
+
+	for (size_t i = 0; i < w->nev; i++) {
+		const struct sim_event *e = &w->ev[i];
+
+		lo = e->t_ns < lo ? e->t_ns : lo;
+		hi = e->t_ns > hi ? e->t_ns : hi;
+		nslab += e->op == SIM_EV_ALLOC || e->op == SIM_EV_FREE;
+	}
+	*t_first = w->nev ? lo : 0;
+	*t_last = w->nev ? hi : 0;
+	return nslab;
+}
+
+static int tstats_init(const struct sim_workload *w, const struct trace_stats_opts *o, struct trace_stats *s)
+{
+	uint64_t t_last, nslab;
+
+	memset(s, 0, sizeof(*s));
+	if (!o->nodes || !o->interval_ns || o->interval_ns > TRACE_STATS_INTERVAL_MAX_NS)
+		return -EINVAL;
+	nslab = tstats_span(w, &s->t_first_ns, &t_last);
+	s->duration_ns = t_last - s->t_first_ns;
+	s->interval_ns = o->interval_ns;
+	if (trace_stats_nsamples(s->duration_ns, s->interval_ns) > TRACE_STATS_MAX_SAMPLES)
+		return -E2BIG;
+	s->nsamples = w->nev ? (size_t)trace_stats_nsamples(s->duration_ns, s->interval_ns) : 0;
+	s->series = xcalloc(s->nsamples ? s->nsamples : 1, sizeof(*s->series));
+	s->events = w->nev;
+	memcpy(s->anomaly, w->anomaly, sizeof(s->anomaly));
+	s->ncpus = w->ncpus;
+	s->nnodes = o->nodes;
+	s->cpu = xcalloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpu));
+	s->matrix = xcalloc(s->ncpus ? (size_t)s->ncpus * s->ncpus : 1, sizeof(*s->matrix));
+	tstats_rows_init(s, w);
+	if (w->nev) {
+		s->life.ns = tstats_hist_create((double)s->duration_ns);
+		s->life.events = tstats_hist_create((double)nslab);
+	}
+	return 0;
+}
+
+static void tstats_finish(struct tstats_walk *k)
+{
+	struct trace_stats *s = k->s;
+	struct trace_stats_lifetime *l = &s->life;
+
+	tstats_series_until(k, UINT64_MAX);
+	s->pages_live_end = u64map_count(&k->pages);
+	l->censored = s->live_end;
+	if (!l->n)
+		return;
+	l->mean_ns = k->sum_ns / (double)l->n;
+	l->mean_events = k->sum_events / (double)l->n;
+	for (int i = 0; i < 3; i++) {
+		l->p_ns[i] = trace_stats_quantile(l->ns, tstats_quantiles[i]);
+		l->p_events[i] = trace_stats_quantile(l->events, tstats_quantiles[i]);
+	}
+}
+
+int trace_stats_compute_ex(const struct sim_workload *w, const struct trace_stats_opts *opts,
+			   struct trace_stats *s)
+{
+	struct trace_stats_opts def;
+	struct tstats_walk k = { .s = s };
+	int ret;
+
+	if (!opts) {
+		trace_stats_opts_default(&def);
+		opts = &def;
+	}
+	ret = tstats_init(w, opts, s);
+	if (ret)
+		return ret;
+	k.obj = xcalloc((size_t)w->nobjs + 1, sizeof(*k.obj));
+	u64map_init(&k.pages);
+	for (size_t i = 0; i < w->nev; i++)
+		tstats_event(&k, &w->ev[i]);
+	tstats_finish(&k);
+	u64map_fini(&k.pages);
+	free(k.obj);
+	return 0;
 }
 
 void trace_stats_compute(const struct sim_workload *w, struct trace_stats *s)
 {
-	struct tstats_walk k = { .s = s };
-	uint64_t t_min = UINT64_MAX, t_max = 0;
+	struct trace_stats_opts o;
+	uint64_t first, last;
 
-	tstats_init(w, s);
-	k.obj = xcalloc((size_t)w->nobjs + 1, sizeof(*k.obj));
-	u64map_init(&k.pages);
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		s->by_type[trace_stats_type_of(e)]++;
-		s->cpu[e->cpu].events++;
-		t_min = e->t_ns < t_min ? e->t_ns : t_min;
-		t_max = e->t_ns > t_max ? e->t_ns : t_max;
-		if (e->op == SIM_EV_ALLOC)
-			tstats_alloc(&k, e);
-		else if (e->op == SIM_EV_FREE)
-			tstats_free(&k, e);
-		else
-			tstats_page(&k, e);
-	}
-	s->duration_ns = w->nev ? t_max - t_min : 0;
-	s->pages_live_end = u64map_count(&k.pages);
-	u64map_fini(&k.pages);
-	free(k.obj);
+	trace_stats_opts_default(&o);
+	tstats_span(w, &first, &last);
+	if (trace_stats_nsamples(last - first, o.interval_ns) > TRACE_STATS_MAX_SAMPLES)
+		o.interval_ns = (last - first) / (TRACE_STATS_MAX_SAMPLES - 1) + 1;
+	trace_stats_compute_ex(w, &o, s);	/* cannot fail with these options */
 }
 
 void trace_stats_fini(struct trace_stats *s)
 {
 	free(s->cpu);
 	free(s->cache);
+	free(s->site);
+	free(s->matrix);
+	free(s->series);
+	if (s->life.ns)
+		gsl_histogram_free(s->life.ns);
+	if (s->life.events)
+		gsl_histogram_free(s->life.events);
 	memset(s, 0, sizeof(*s));
 }
 
+/* ---- sorting -------------------------------------------------------------------- */
+
 struct tstats_rank {
-	uint64_t allocs, frees;
+	const struct trace_stats_row *r;
+	const struct trace_stats_sort *keys;
+	const char *name;
 	uint32_t id;
 };
+
+static int tstats_cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return (a < b) - (a > b);
+}
+
+static int tstats_cmp_key(const struct tstats_rank *a, const struct tstats_rank *b,
+			  enum trace_stats_sort_key key)
+{
+	double fa, fb;
+
+	switch (key) {
+	case TRACE_SORT_BYTES:
+		return tstats_cmp_u64_desc(a->r->bytes_alloc, b->r->bytes_alloc);
+	case TRACE_SORT_HIT:
+		return tstats_cmp_u64_desc(a->r->allocs, b->r->allocs);
+	case TRACE_SORT_PINGPONG:
+		return tstats_cmp_u64_desc(a->r->freed.cross_cpu, b->r->freed.cross_cpu);
+	case TRACE_SORT_FRAG:
+		fa = trace_stats_row_frag(a->r);
+		fb = trace_stats_row_frag(b->r);
+		return (fa < fb) - (fa > fb);
+	default:
+		/* the unnamed row (unknown cache, no call site) after the named ones */
+		if (!a->name[0] != !b->name[0])
+			return a->name[0] ? -1 : 1;
+		return strcmp(a->name, b->name);
+	}
+}
 
 static int tstats_rank_cmp(const void *pa, const void *pb)
 {
 	const struct tstats_rank *a = pa, *b = pb;
+	int c = (int)trace_stats_row_is_used(b->r) - (int)trace_stats_row_is_used(a->r);
 
-	if (a->allocs != b->allocs)
-		return a->allocs < b->allocs ? 1 : -1;
-	if (a->frees != b->frees)
-		return a->frees < b->frees ? 1 : -1;
-	return (a->id > b->id) - (a->id < b->id);
+	for (unsigned i = 0; !c && i < a->keys->n; i++)
+		c = tstats_cmp_key(a, b, a->keys->key[i]);
+	if (!c)
+		c = tstats_cmp_u64_desc(a->r->frees, b->r->frees);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+size_t trace_stats_rows_sort(const struct trace_stats_row *rows, size_t n, const struct strtab *names,
+			     const struct trace_stats_sort *keys, uint32_t *order)
+{
+	struct tstats_rank *r = xmalloc((n + 1) * sizeof(*r));
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		r[i] = (struct tstats_rank){ &rows[i], keys, names ? strtab_get(names, (uint32_t)i) : "",
+					     (uint32_t)i };
+		used += trace_stats_row_is_used(&rows[i]);
+	}
+	qsort(r, n, sizeof(*r), tstats_rank_cmp);
+	for (size_t i = 0; i < n; i++)
+		order[i] = r[i].id;
+	free(r);
+	return used;
 }
 
 size_t trace_stats_caches_by_allocs(const struct trace_stats *s, uint32_t *order)
 {
-	struct tstats_rank *r = xmalloc((s->ncaches + 1) * sizeof(*r));
-	size_t used = 0;
+	static const struct trace_stats_sort by_hit = { .key = { TRACE_SORT_HIT }, .n = 1 };
 
-	for (size_t i = 0; i < s->ncaches; i++) {
-		r[i] = (struct tstats_rank){ s->cache[i].allocs, s->cache[i].frees, (uint32_t)i };
-		used += s->cache[i].allocs || s->cache[i].frees;
+	return trace_stats_rows_sort(s->cache, s->ncaches, NULL, &by_hit, order);
+}
+
+static int tstats_sort_word(const char *w, size_t len, enum trace_stats_sort_key *k)
+{
+	for (int i = 0; i < TRACE_SORT_NKEYS; i++)
+		if (strlen(tstats_sort_names[i]) == len && !memcmp(w, tstats_sort_names[i], len)) {
+			*k = (enum trace_stats_sort_key)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int trace_stats_sort_parse(const char *list, struct trace_stats_sort *out, char *bad, size_t badlen)
+{
+	const char *p = list;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (out->n == TRACE_SORT_MAX_KEYS) {
+			snprintf(bad, badlen, "too many keys");
+			return -EINVAL;
+		}
+		if (tstats_sort_word(p, len, &out->key[out->n])) {
+			snprintf(bad, badlen, "%.*s", (int)len, p);
+			return -EINVAL;
+		}
+		out->n++;
+		if (!p[len])
+			return 0;
+		p += len + 1;
 	}
-	qsort(r, s->ncaches, sizeof(*r), tstats_rank_cmp);
-	for (size_t i = 0; i < s->ncaches; i++)
-		order[i] = r[i].id;
-	free(r);
-	return used;
 }
