@@ -762,15 +762,18 @@ static int trace_gen_cmd(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	sim_workload_init(&w);
-	ret = trace_gen_run(&c, &w, err, sizeof(err));
-	if (ret)
+	/* the configuration is checked: what can still fail is its combination of values */
+	if (trace_gen_run(&c, &w, err, sizeof(err))) {
+		cli_error("%s %s: %s", ctx, c.kind->name, err);
+		ret = CLI_EXIT_USAGE;
+	} else if (trace_native_write(&w, a.out, err, sizeof(err))) {
 		cli_error("%s: %s", ctx, err);
-	else if ((ret = trace_native_write(&w, a.out, err, sizeof(err))))
-		cli_error("%s: %s", ctx, err);
-	if (!ret && !a.quiet)
+		ret = CLI_EXIT_FAIL;
+	} else if (!a.quiet) {
 		gen_summary(&w, a.out);
+	}
 	sim_workload_fini(&w);
-	return ret ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	return ret;
 }
 
 int cmd_trace(int argc, char **argv)

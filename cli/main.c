@@ -13,7 +13,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "replay a trace against a policy and record the cost" },
-	{ "trace", cmd_trace, "import a trace into the native format, or print its statistics" },
+	{ "trace", cmd_trace, "import, analyse, generate or reshape traces" },
 	{ "policies", cmd_policies, "list policies, presets, parameters and the cost table" },
 	{ "bench", cmd_bench, "measure replay speed against a bare replay" },
 };

@@ -19,6 +19,7 @@
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
 #include "traces/load.h"
+#include "traces/reshape.h"
 
 static const char *const traces[] = {
 	"traces/samples/fork_exec-head.trace.xz",
@@ -196,6 +197,147 @@ START_TEST(test_registry_valid)
 }
 END_TEST
 
+/* --- generated edge cases, every policy and preset --------------------- */
+
+enum edge { EDGE_BURST, EDGE_REMOTE_CPU, EDGE_REMOTE_NODE, EDGE_ONE_CPU, EDGE_256_CPUS, EDGE_COUNT };
+
+static const char *const edge_name[EDGE_COUNT] = {
+	"burst of 5000 allocations then 5000 frees on one cpu",
+	"every object freed on another cpu",
+	"every object freed on another node",
+	"a single cpu",
+	"256 cpus",
+};
+
+static void edge_push(struct sim_workload *w, uint64_t t, unsigned cpu, enum sim_ev_op op, uint32_t oid, uint32_t cache)
+{
+	struct sim_event e = { .t_ns = t, .ptr = 0x10000 + (uint64_t)oid * 64, .oid = oid, .cache = cache,
+			       .bytes_req = w->cache_size[cache], .bytes_alloc = w->cache_size[cache],
+			       .cpu = (uint16_t)cpu, .op = (uint8_t)op, .node = SIM_NO_NODE };
+
+	sim_workload_push(w, &e);
+	if (op == SIM_EV_ALLOC && oid >= w->nobjs)
+		w->nobjs = oid + 1;
+}
+
+/* Allocations on cpu a, frees on cpu f: n of them, in bursts of burst. */
+static void edge_pattern(struct sim_workload *w, unsigned a, unsigned f, unsigned n, unsigned burst)
+{
+	uint32_t small = sim_workload_cache(w, "edge-64", 64, 0);
+	uint32_t big = sim_workload_cache(w, "edge-1k", 1024, 0);
+	uint64_t t = 1000;
+
+	for (unsigned base = 0; base < n; base += burst) {
+		for (unsigned i = base; i < base + burst && i < n; i++, t += 100)
+			edge_push(w, t, a, SIM_EV_ALLOC, i, i % 3 ? small : big);
+		for (unsigned i = base; i < base + burst && i < n; i++, t += 100)
+			edge_push(w, t, f, SIM_EV_FREE, i, i % 3 ? small : big);
+	}
+}
+
+static void edge_workload(enum edge e, struct sim_workload *w, struct sim_machine_config *m)
+{
+	char err[256];
+
+	sim_workload_init(w);
+	snprintf(w->source, sizeof(w->source), "edge: %s", edge_name[e]);
+	sim_machine_config_defaults(m);
+	m->timing = SIM_TIMING_CLOSED;
+	switch (e) {
+	case EDGE_BURST:
+		edge_pattern(w, 0, 0, 5000, 5000);
+		break;
+	case EDGE_REMOTE_CPU:
+		edge_pattern(w, 0, 1, 3000, 300);
+		break;
+	case EDGE_REMOTE_NODE:
+		m->ncpus = 4;
+		m->nnodes = 2;
+		edge_pattern(w, 0, 3, 3000, 300);
+		break;
+	case EDGE_ONE_CPU:
+		m->ncpus = 1;
+		ck_assert_int_eq(trace_load(tutil_srcpath(traces[0]), w, err, sizeof(err)), 0);
+		break;
+	case EDGE_256_CPUS:
+		m->ncpus = 256;
+		m->nnodes = 4;
+		m->cache_kb = 64;
+		ck_assert_int_eq(trace_load(tutil_srcpath(traces[0]), w, err, sizeof(err)), 0);
+		{
+			/* the first 2 ms of the capture, 64 copies of its 4 cpus */
+			struct trace_reshape r = { .window_end_ns = 2000000, .replicate = 64 };
+
+			ck_assert_msg(trace_reshape_apply(w, &r, err, sizeof(err)) == 0, "reshape: %s", err);
+		}
+		break;
+	default:
+		break;
+	}
+	w->digest = sim_workload_digest(w);
+}
+
+/* Every policy, then every preset: the conformance list. */
+static unsigned conformance_count(void)
+{
+	unsigned n = 0;
+
+	for (const struct sim_policy_ops *const *p = policy_registry; *p; p++)
+		n++;
+	for (const struct policy_preset *p = policy_presets; p->name; p++)
+		n++;
+	return n;
+}
+
+static const char *conformance_name(unsigned i)
+{
+	unsigned n = 0;
+
+	for (const struct sim_policy_ops *const *p = policy_registry; *p; p++, n++)
+		if (n == i)
+			return (*p)->name;
+	for (const struct policy_preset *p = policy_presets; p->name; p++, n++)
+		if (n == i)
+			return p->name;
+	return NULL;
+}
+
+START_TEST(test_edge_cases)
+{
+	unsigned ncases = conformance_count();
+	enum edge e = (enum edge)((unsigned)_i / ncases);
+	const char *name = conformance_name((unsigned)_i % ncases);
+	struct variant v = { name, 4, 1, SIM_TIMING_CLOSED };
+	const struct sim_policy_ops *ops;
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_workload w;
+	struct sim_replay_opts o = { .verify = true };
+	struct sim_stats *st = NULL;
+	char err[512], what[256];
+
+	config_for(&v, &cfg, &ops, &pv);
+	edge_workload(e, &w, &cfg.mach);
+	snprintf(what, sizeof(what), "%s, %s", name, edge_name[e]);
+	ck_assert_msg(sim_replay(&w, &cfg, ops, &pv, &o, &st, err, sizeof(err)) == 0,
+		      "%s: the verified replay should succeed: %s", what, err);
+	check_books(st, what);
+	/* memory held never below the live bytes, at every sample */
+	for (size_t i = 0; i < st->nsamples; i++) {
+		const struct sim_mem_sample *m = &st->samples[i];
+
+		if (m->cache != -1)
+			continue;
+		ck_assert_msg(m->g[SIM_GAUGE_slab_bytes] + m->g[SIM_GAUGE_large_bytes] >= m->g[SIM_GAUGE_live_bytes],
+			      "%s: memory held (%lld) should never be below the live bytes (%lld) at t=%llu ns", what,
+			      (long long)(m->g[SIM_GAUGE_slab_bytes] + m->g[SIM_GAUGE_large_bytes]),
+			      (long long)m->g[SIM_GAUGE_live_bytes], (unsigned long long)m->t_ns);
+	}
+	sim_stats_destroy(st);
+	sim_workload_fini(&w);
+}
+END_TEST
+
 static void invariants_teardown(void)
 {
 	for (unsigned i = 0; i < SIM_ARRAY_SIZE(traces); i++)
@@ -215,6 +357,10 @@ Suite *invariants_suite(void)
 	tcase_add_test(tc, test_registry_valid);
 	tcase_add_loop_test(tc, test_books_balance, 0, (int)(SIM_ARRAY_SIZE(traces) * SIM_ARRAY_SIZE(variants)));
 	tcase_add_test(tc, test_same_seed_same_result);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("edge cases");
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, test_edge_cases, 0, (int)(EDGE_COUNT * conformance_count()));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,8 @@
 	X(native)           \
 	X(db)               \
 	X(reshape)          \
+	X(tstats)           \
+	X(gen)              \
 	X(cli)
 
 #define X(name) Suite *name##_suite(void);
