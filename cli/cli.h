@@ -19,6 +19,8 @@ int cmd_run(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+/* `slabsim trace reshape`, dispatched by cmd_trace(). */
+int cmd_trace_reshape(int argc, char **argv);
 
 /* Prints "slabsim: " + message + newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -30,6 +30,7 @@ static const char trace_help[] =
 	"       slabsim trace stats FILE [--format text|csv|json] [--top N | --all]\n"
 	"                                [--sort KEYS] [--nodes M] [--interval T] [--table LIST]\n"
 	"       slabsim trace gen KIND -o OUT [--seed S] [--cpus N] [--objects N] [NAME=VALUE]...\n"
+	"       slabsim trace reshape IN -o OUT [--replicate K] [--cpus N] [--window S,E] [--caches A,B]\n"
 	"\n"
 	"Read kernel allocation traces: convert them to slabsim's native format,\n"
 	"describe what they contain; and write synthetic ones.\n"
@@ -45,10 +46,11 @@ static const char trace_help[] =
 	"\n"
 	"Subcommands:\n"
 	"  import   parse a trace once and write it in the native format, which\n"
-	"           'slabsim run' and 'slabsim sweep' read many times faster\n"
+	"           'slabsim run' reads many times faster\n"
 	"  stats    per cache and call site, ping-pong, CPU matrix, cross-node\n"
 	"           allocations, lifetimes, live objects over time, anomalies\n"
 	"  gen      synthetic traces from GSL distributions, deterministic by seed\n"
+	"  reshape  what-if copies: a window, some caches, scaled time, more cpus\n"
 	"\n"
 	"Run 'slabsim trace SUBCOMMAND --help' for their options.\n";
 
@@ -794,6 +796,8 @@ int cmd_trace(int argc, char **argv)
 		return trace_stats_cmd(argc - 1, argv + 1);
 	if (!strcmp(sub, "gen"))
 		return trace_gen_cmd(argc - 1, argv + 1);
-	cli_error("trace: unknown subcommand '%s' (expected import, stats or gen; try 'slabsim trace --help')", sub);
+	if (!strcmp(sub, "reshape"))
+		return cmd_trace_reshape(argc - 1, argv + 1);
+	cli_error("trace: unknown subcommand '%s' (expected import, stats, gen or reshape; try 'slabsim trace --help')", sub);
 	return CLI_EXIT_USAGE;
 }

@@ -95,7 +95,7 @@ START_TEST(test_help_everywhere)
 {
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
-		"policies --help", "bench --help",
+		"policies --help", "bench --help", "trace gen --help", "trace reshape --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -238,6 +238,30 @@ START_TEST(test_run_compares_policies)
 }
 END_TEST
 
+START_TEST(test_trace_reshape_writes_native)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[2048], out[512], cmd[1024];
+
+	snprintf(out, sizeof(out), "%s/r.slabsimt", dir);
+	snprintf(args, sizeof(args), "trace reshape " SAMPLE " --window 0,2s --replicate 4 -o '%s'", out);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "trace reshape should succeed: %s", r->err);
+	ck_assert_msg(strstr(r->out, "replicate 4: 16 cpus") != NULL, "the summary should say what was done: %s", r->out);
+	snprintf(args, sizeof(args), "trace stats '%s'", out);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && strstr(r->out, "16"), "the reshaped trace should load with 16 cpus: %s", r->err);
+	snprintf(args, sizeof(args), "trace reshape " SAMPLE " --caches no_such_cache -o '%s'", out);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "no_such_cache"), "an unknown cache should be named: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -249,6 +273,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_bad_input_no_partial_run);
 	tcase_add_test(tc, test_run_summary_and_determinism);
 	tcase_add_test(tc, test_run_compares_policies);
+	tcase_add_test(tc, test_trace_reshape_writes_native);
 	suite_add_tcase(s, tc);
 	return s;
 }
