@@ -48,6 +48,7 @@ struct replay {
 	size_t nblocked, blocked_cap;
 	unsigned active;	/* cpus with events left */
 	uint64_t period_cycles, sample_cycles;
+	double cycles_per_trace_ns;	/* ghz / time_scale; 0 in closed timing */
 	uint64_t done, total;
 	struct u64map live;	/* verify mode: live object addresses */
 	char *err;
@@ -109,11 +110,7 @@ static void replay_split_streams(struct replay *r)
 
 static sim_cycles_t replay_event_time(const struct replay *r, const struct sim_event *e)
 {
-	const struct sim_machine_config *c = &r->m->cfg;
-
-	if (c->timing == SIM_TIMING_CLOSED)
-		return 0;
-	return (sim_cycles_t)((double)e->t_ns * c->ghz / c->time_scale);
+	return (sim_cycles_t)((double)e->t_ns * r->cycles_per_trace_ns);
 }
 
 static void replay_schedule_next(struct replay *r, unsigned cpu)
@@ -394,6 +391,7 @@ static void replay_start(struct replay *r)
 	uint64_t period_ns = r->ops->timer && r->ops->timer_period_ns ? r->ops->timer_period_ns(r->pol) : 0;
 
 	r->sample_cycles = SIM_MAX((uint64_t)((double)c->sample_ns * c->ghz), 1u);
+	r->cycles_per_trace_ns = c->timing == SIM_TIMING_CLOSED ? 0.0 : c->ghz / c->time_scale;
 	engine_event_push(&r->q, 0, UINT32_MAX, EVK_SAMPLE, 0);
 	if (period_ns) {
 		r->period_cycles = SIM_MAX((uint64_t)((double)period_ns * c->ghz), 1u);
