@@ -128,6 +128,9 @@ static int runopts_parse_reshape(struct runopts *r, int ch, const char *arg, con
 	case 2013:
 		r->reshape.caches = arg;
 		return 0;
+	case 2014:
+		r->strict = true;
+		return 0;
 	}
 	return 1;
 }
@@ -292,10 +295,11 @@ int runopts_finish(struct runopts *r, const char *cmd, bool many)
 
 int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd)
 {
+	struct trace_load_opts lo = { .strict = r->strict };
 	char err[1024];
 
 	sim_workload_init(w);
-	if (trace_load(r->trace, w, err, sizeof(err))) {
+	if (trace_load_ex(r->trace, w, &lo, NULL, err, sizeof(err))) {
 		cli_error("%s: %s", cmd, err);
 		sim_workload_fini(w);
 		return -1;

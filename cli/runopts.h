@@ -25,6 +25,7 @@ struct runopts {
 	unsigned nsets;
 	struct sim_machine_config mach;
 	bool sample_set;		/* --sample-ms given */
+	bool strict;			/* --strict: counted trace anomalies are errors */
 	struct trace_reshape reshape;	/* --replicate, --window, --caches */
 	/* resolved by runopts_finish() */
 	struct runopts_policy {
@@ -54,7 +55,8 @@ struct runopts {
 	{ "seed", required_argument, NULL, 2010 },                 \
 	{ "replicate", required_argument, NULL, 2011 },            \
 	{ "window", required_argument, NULL, 2012 },               \
-	{ "caches", required_argument, NULL, 2013 }
+	{ "caches", required_argument, NULL, 2013 },               \
+	{ "strict", no_argument, NULL, 2014 }
 
 void runopts_init(struct runopts *r);
 /*

@@ -4,7 +4,8 @@
 # Run as root it installs with apt-get; otherwise it prints the command.
 set -e
 PKGS="build-essential autoconf automake pkg-config libgsl-dev libsqlite3-dev check \
-zlib1g-dev liblzma-dev gnuplot-nox sqlite3 xz-utils"
+zlib1g-dev liblzma-dev gnuplot-nox sqlite3 xz-utils \
+libtracecmd-dev libtraceevent-dev libtracefs-dev"
 
 missing=""
 for p in $PKGS; do

@@ -56,7 +56,8 @@ static size_t strtab_probe(const struct strtab *t, const char *s, size_t len)
 	for (; t->slot[i]; i = (i + 1) & (t->nslot - 1)) {
 		const char *c = t->str[t->slot[i] - 1];
 
-		if (strncmp(c, s, len) == 0 && c[len] == '\0')
+		/* strnlen first: s may hold a NUL, and c must not be read past its end */
+		if (strnlen(c, len + 1) == len && !memcmp(c, s, len))
 			break;
 	}
 	return i;

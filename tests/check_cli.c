@@ -180,6 +180,12 @@ START_TEST(test_bad_input_no_partial_run)
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "cut.trace.xz"), "a truncated trace should exit 1 naming it: %s", r->err);
 
+	/* --strict: the sample's frees of never-allocated maple nodes are errors */
+	snprintf(args, sizeof(args), "run -q --strict --trace " SAMPLE " --policy slub --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "fork_exec-head") && strstr(r->err, "strict"),
+		      "--strict should turn the first anomaly into an error naming the file: %s", r->err);
+
 	/* an unwritable database location */
 	snprintf(args, sizeof(args), "run -q --trace " SAMPLE " --policy slub --db '%s/no/such/dir/x.db'", dir);
 	slabsim(r, args);

@@ -19,6 +19,8 @@
 	X(invariants)       \
 	X(ftrace)           \
 	X(native)           \
+	X(csv)              \
+	X(badinput)         \
 	X(db)               \
 	X(reshape)          \
 	X(tstats)           \

@@ -127,10 +127,15 @@ static bool ft_parse_hex(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-/* A %p pointer: hex with or without 0x, hashed or real, or "(null)". */
+/*
+ * A %p pointer: hex with or without 0x, hashed or real, or NULL as the
+ * kernel's vsprintf prints it ("(null)", "0000000000000000") or as
+ * libtraceevent prints it through glibc's "%p" in trace-cmd report and perf
+ * script ("(nil)").
+ */
 static bool ft_parse_ptr(const char *s, size_t n, uint64_t *out)
 {
-	if (n == 6 && !memcmp(s, "(null)", 6)) {
+	if ((n == 6 && !memcmp(s, "(null)", 6)) || (n == 5 && !memcmp(s, "(nil)", 5))) {
 		*out = 0;
 		return true;
 	}
@@ -269,11 +274,29 @@ static int ft_prefix_bracket(const char *line, const char *end, struct ftrace_re
 	return status;
 }
 
-/* trace-cmd report -l: "comm-pid  0d.h1. 106467.859747:" */
+static bool ft_all_digits(const char *s, const char *end)
+{
+	if (s == end)
+		return false;
+	for (; s < end; s++)
+		if (!ft_is_digit(*s))
+			return false;
+	return true;
+}
+
+/*
+ * trace-cmd report -l: "comm-pid  0d.h1. 106467.859747:", the CPU digits
+ * glued to the latency flags.  Also perf script -L, which prints the CPU as
+ * a bare number after the pid ("perf 23779   1  2759.926149:"): returns
+ * FT_BARE_CPU for that, which the caller accepts only for perf's
+ * "system:event" names, since a bare number could be a pid.
+ */
+#define FT_BARE_CPU 2
 static int ft_prefix_latency(const char *line, const char *end, struct ftrace_rec *r,
 			     const char **rest)
 {
-	const char *prev = NULL, *prev_end = NULL, *t = ft_skip_space(line, end);
+	const char *prev = NULL, *prev_end = NULL, *prev2 = NULL, *prev2_end = NULL;
+	const char *t = ft_skip_space(line, end);
 
 	while (t < end) {
 		const char *te = ft_token_end(t, end);
@@ -283,12 +306,21 @@ static int ft_prefix_latency(const char *line, const char *end, struct ftrace_re
 
 			while (f < prev_end && ft_is_digit(*f))
 				f++;
-			if (f == prev || f == prev_end || !ft_cpu_store(prev, (size_t)(f - prev), r))
+			if (f == prev || !ft_cpu_store(prev, (size_t)(f - prev), r))
 				return -EINVAL;
+			if (f == prev_end) {	/* digits only: perf script -L, after a pid */
+				if (!prev2 || !ft_all_digits(prev2, prev2_end))
+					return -EINVAL;
+				r->ctx = SIM_CTX_TASK;
+				r->style = FTRACE_STYLE_TRACECMD;	/* PERF once the event name says so */
+				return FT_BARE_CPU;
+			}
 			ft_flags_apply(f, (size_t)(prev_end - f), r);
 			r->style = FTRACE_STYLE_LATENCY;
 			return 0;
 		}
+		prev2 = prev;
+		prev2_end = prev_end;
 		prev = t;
 		prev_end = te;
 		t = ft_skip_space(te, end);
@@ -345,19 +377,23 @@ static bool ft_is_tracecmd_header(const char *p, const char *end)
 
 /*
  * Lines that accompany events without being events: the "stacktrace"
- * option's " => func" lines and perf script's callchain lines
- * ("  27f1dc .__kmalloc (/boot/vmlinux)").
+ * option's " => func" lines and perf script's callchain lines, indented,
+ * an address first, then the symbol and the DSO when perf prints them
+ * ("\tffffffff81634d4d __kmalloc+0x20d ([kernel.kallsyms])",
+ * "\t          146f7c [unknown] (/usr/bin/perf)", "\tffffffff813ccccc sched_setaffinity").
  */
-static bool ft_is_continuation(const char *p, const char *end)
+static bool ft_is_continuation(const char *line, const char *p, const char *end)
 {
 	const char *te = ft_token_end(p, end);
 
 	if (te - p == 2 && p[0] == '=' && p[1] == '>')
 		return true;
+	if (te - p > 16)
+		return false;
 	for (const char *q = p; q < te; q++)
 		if (ft_hexval(*q) < 0)
 			return false;
-	return end[-1] == ')';
+	return p > line || end[-1] == ')';
 }
 
 /* ---- event names --------------------------------------------------------- */
@@ -498,6 +534,9 @@ static int ft_field(struct ft_span k, struct ft_span v, struct ftrace_rec *r, un
 		*seen |= FT_F_PTR;
 		ret = ft_field_ptr(v, r, err, errlen);
 	} else if (KEY("call_site")) {
+		/* interned by length: a NUL inside would make two strings of one */
+		if (memchr(v.s, '\0', v.n))
+			return ft_error(err, errlen, "call_site", "contains a NUL byte (binary data?)", NULL, 0);
 		r->site = v.s;
 		r->site_len = v.n;
 	} else if (KEY("bytes_req")) {
@@ -596,12 +635,13 @@ static int ft_event_name(const char *p, const char *end, struct ftrace_rec *r, c
 
 	while (q < end && *q != ':' && !ft_is_space(*q))
 		q++;
+	if (ft_has_prefix(s, end, "PERF_RECORD_"))	/* perf script --show-*-events */
+		return FTRACE_LINE_OTHER;
 	if (q >= end || *q != ':' || q == s)
 		return ft_error(err, errlen, "event", "expected an event name followed by ':'",
 				s, (size_t)(ft_token_end(s, end) - s));
-	if (q + 1 < end && !ft_is_space(q[1])) {	/* "system:event:" */
-		if (q - s == 4 && !memcmp(s, "kmem", 4))
-			r->style = FTRACE_STYLE_PERF;
+	if (q + 1 < end && !ft_is_space(q[1])) {	/* perf's "system:event:" */
+		r->style = FTRACE_STYLE_PERF;
 		s = q + 1;
 		for (q = s; q < end && *q != ':' && !ft_is_space(*q);)
 			q++;
@@ -615,6 +655,7 @@ static int ft_event_name(const char *p, const char *end, struct ftrace_rec *r, c
 int ftrace_line_parse(const char *line, size_t len, struct ftrace_rec *r, char *err, size_t errlen)
 {
 	const char *end = line + len, *p = ft_skip_space(line, end), *rest;
+	bool bare_cpu = false;
 	int ret;
 
 	ft_rec_reset(r);
@@ -625,14 +666,20 @@ int ftrace_line_parse(const char *line, size_t len, struct ftrace_rec *r, char *
 	if ((*p == 'v' || *p == 'c' || *p == 'C') && ft_is_tracecmd_header(p, end))
 		return FTRACE_LINE_IGNORED;
 	ret = ft_prefix_bracket(p, end, r, &rest, err, errlen);
-	if (ret == 1 && ft_prefix_latency(p, end, r, &rest) < 0) {
-		if (ft_is_continuation(p, end))
+	if (ret == 1) {
+		ret = ft_prefix_latency(p, end, r, &rest);
+		if (ret < 0 && ft_is_continuation(line, p, end))
 			return FTRACE_LINE_IGNORED;
-		return ft_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp", NULL, 0);
+		if (ret < 0)
+			return ft_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp "
+					"(perf script prints it with -F +cpu)", NULL, 0);
+		bare_cpu = ret == FT_BARE_CPU;
 	}
 	if (ret < 0)
 		return ret;
 	ret = ft_event_name(rest, end, r, &rest, err, errlen);
+	if (bare_cpu && r->style != FTRACE_STYLE_PERF && ret >= 0)
+		return ft_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp", NULL, 0);
 	if (ret != FTRACE_LINE_KMEM)
 		return ret;
 	ret = ft_fields_parse(rest, end, r, err, errlen);
