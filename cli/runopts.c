@@ -111,6 +111,26 @@ static int runopts_parse_time(struct runopts *r, int ch, const char *arg, const 
 	return 1;
 }
 
+/* --warmup N (events) or --warmup T with a unit ns/us/ms/s (simulated time). */
+static int runopts_parse_warmup(struct runopts *r, const char *arg, const char *cmd)
+{
+	size_t n = strlen(arg);
+	char buf[80];
+	uint64_t end;
+	long v;
+
+	if (n && arg[n - 1] >= '0' && arg[n - 1] <= '9') {
+		if (cli_parse_long(arg, 1, LONG_MAX, &v))
+			return runopts_bad(cmd, "--warmup", arg, "expected a number of events, or a time with a unit (2s, 500ms)");
+		r->mach.warmup_events = (uint64_t)v;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s,", arg);
+	if (n >= sizeof(buf) - 1 || trace_reshape_parse_window(buf, &r->mach.warmup_ns, &end) || !r->mach.warmup_ns)
+		return runopts_bad(cmd, "--warmup", arg, "expected a number of events, or a time with a unit (2s, 500ms)");
+	return 0;
+}
+
 static int runopts_parse_reshape(struct runopts *r, int ch, const char *arg, const char *cmd)
 {
 	long v;
@@ -131,6 +151,8 @@ static int runopts_parse_reshape(struct runopts *r, int ch, const char *arg, con
 	case 2014:
 		r->strict = true;
 		return 0;
+	case 2015:
+		return runopts_parse_warmup(r, arg, cmd);
 	}
 	return 1;
 }

@@ -56,7 +56,8 @@ struct runopts {
 	{ "replicate", required_argument, NULL, 2011 },            \
 	{ "window", required_argument, NULL, 2012 },               \
 	{ "caches", required_argument, NULL, 2013 },               \
-	{ "strict", no_argument, NULL, 2014 }
+	{ "strict", no_argument, NULL, 2014 },                     \
+	{ "warmup", required_argument, NULL, 2015 }
 
 void runopts_init(struct runopts *r);
 /*

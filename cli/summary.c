@@ -78,6 +78,10 @@ static void summary_header(FILE *f, const struct sim_workload *w, const struct s
 	fprintf(f, "timing   %s%s, simulated %.3f s\n", m->timing == SIM_TIMING_CLOSED ? "closed loop" : "trace timestamps",
 		m->timing == SIM_TIMING_CLOSED ? "" : (m->time_scale != 1.0 ? " (scaled)" : ""),
 		(double)st->end_t_ns / 1e9);
+	if (m->warmup_events)
+		fprintf(f, "warm-up  the first %" PRIu64 " events replayed, not recorded\n", m->warmup_events);
+	else if (m->warmup_ns)
+		fprintf(f, "warm-up  the first %.6f s replayed, not recorded\n", (double)m->warmup_ns / 1e9);
 	fprintf(f, "replayed %" PRIu64 " of %zu events; skipped %" PRIu64 " frees of never-allocated objects, "
 		"%" PRIu64 " kfree(NULL), %" PRIu64 " page events\n\n",
 		st->events_replayed, w->nev, st->skipped_unmatched, st->skipped_null, st->skipped_page);

@@ -15,7 +15,7 @@
 #include "sim/u64map.h"
 #include "sim/xalloc.h"
 
-enum ev_kind { EVK_OP = 0, EVK_TIMER = 1, EVK_SAMPLE = 2 };
+enum ev_kind { EVK_OP = 0, EVK_TIMER = 1, EVK_SAMPLE = 2, EVK_WARMUP = 3 };
 enum obj_state { OBJ_UNBORN = 0, OBJ_LIVE, OBJ_FREED, OBJ_FAILED };
 
 #define NOT_LARGE 0xff
@@ -50,6 +50,8 @@ struct replay {
 	uint64_t period_cycles, sample_cycles;
 	double cycles_per_trace_ns;	/* ghz / time_scale; 0 in closed timing */
 	uint64_t done, total;
+	uint64_t done_at_restart;	/* events replayed during the warm-up */
+	bool warm;			/* the warm-up is over (or there is none) */
 	struct u64map live;	/* verify mode: live object addresses */
 	char *err;
 	size_t errlen;
@@ -246,6 +248,16 @@ static void replay_free(struct replay *r, unsigned cpu, const struct sim_event *
 	m->cpu[cpu].clock = op.now;
 }
 
+/* The warm-up is over: statistics restart, the machine's state stays. */
+static void replay_restart(struct replay *r)
+{
+	if (r->warm)
+		return;
+	r->warm = true;
+	r->done_at_restart = r->done;
+	sim_stats_restart(r->m->stats);
+}
+
 /* Runs cpu's next event, or parks the cpu if it frees an object not yet allocated. */
 static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 {
@@ -269,6 +281,8 @@ static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 		replay_free(r, cpu, e, t);
 	s->next++;
 	r->done++;
+	if (!r->warm && r->done == r->m->cfg.warmup_events)
+		replay_restart(r);
 	if (r->opts->progress && !(r->done & ((1u << 20) - 1)))
 		r->opts->progress(r->opts->progress_arg, r->done, r->total);
 	replay_schedule_next(r, cpu);
@@ -302,6 +316,9 @@ static void replay_loop(struct replay *r)
 			break;
 		case EVK_TIMER:
 			replay_timer(r, ev.tie, ev.t);
+			break;
+		case EVK_WARMUP:
+			replay_restart(r);
 			break;
 		case EVK_SAMPLE:
 			sim_stats_sample(r->m->stats, replay_cycles_to_ns(r, ev.t));
@@ -363,7 +380,7 @@ static void replay_finish(struct replay *r)
 	}
 	st->outstanding_bytes = bytes;
 	st->page_bytes_used = pagealloc_pages_used(r->m->pages) * SIM_PAGE_BYTES;
-	st->events_replayed = r->done;
+	st->events_replayed = r->done - r->done_at_restart;
 	st->end_cycles = end;
 	st->end_t_ns = replay_cycles_to_ns(r, end);
 	st->locks_held_at_end = r->m->locks_held;
@@ -398,6 +415,9 @@ static void replay_start(struct replay *r)
 		for (unsigned cpu = 0; cpu < r->m->ncpus; cpu++)
 			engine_event_push(&r->q, r->period_cycles, cpu, EVK_TIMER, 0);
 	}
+	r->warm = !c->warmup_events && !c->warmup_ns;
+	if (c->warmup_ns)
+		engine_event_push(&r->q, (sim_cycles_t)((double)c->warmup_ns * c->ghz), UINT32_MAX, EVK_WARMUP, 0);
 	r->active = r->m->ncpus;
 	for (unsigned cpu = 0; cpu < r->m->ncpus; cpu++) {
 		r->cs[cpu].blocked_on = SIM_OID_NONE;

@@ -79,6 +79,8 @@ size_t sim_run_config_text(const struct sim_run_config *c, uint64_t trace_digest
 	    m->touch_lines, m->timing == SIM_TIMING_CLOSED ? "closed" : "trace",
 	    m->map == SIM_MAP_SPREAD ? "spread" : "fold", m->time_scale, m->sample_ns);
 	PUT("pcp_batch=%u\npcp_high=%u\nseed=%" PRIu64 "\n", m->pcp_batch, m->pcp_high, m->seed);
+	if (m->warmup_events || m->warmup_ns)
+		PUT("warmup_events=%" PRIu64 "\nwarmup_ns=%" PRIu64 "\n", m->warmup_events, m->warmup_ns);
 	for (int i = 0; i < SIM_COST_COUNT; i++)
 		PUT("cost.%s=%" PRIu64 "\n", sim_cost_name[i], (uint64_t)m->cost.c[i]);
 #undef PUT

@@ -35,6 +35,8 @@ struct sim_machine_config {
 	uint64_t sample_ns;		/* memory sampler period, simulated ns */
 	unsigned pcp_batch, pcp_high;	/* per-cpu page lists */
 	uint64_t seed;			/* the run's GSL RNG seed */
+	uint64_t warmup_events;		/* replayed, then every statistic restarts (0: none) */
+	uint64_t warmup_ns;		/* the same by simulated time (0: none) */
 	struct sim_cost_table cost;
 };
 

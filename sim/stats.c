@@ -203,3 +203,26 @@ double sim_stats_latency_mean(const struct sim_stats *s, enum sim_lat_kind k)
 {
 	return s->lat_n[k] ? (double)s->lat_sum[k] / (double)s->lat_n[k] : 0.0;
 }
+
+void sim_stats_restart(struct sim_stats *s)
+{
+	size_t nc = s->ncpus, nk = s->ncaches;
+
+	memset(s->counter_cpu, 0, nc * SIM_CNT_COUNT * sizeof(uint64_t));
+	memset(s->counter_cache, 0, nk * SIM_CNT_COUNT * sizeof(uint64_t));
+	memset(s->lock_cpu, 0, nc * SIM_LOCK_CLASS_COUNT * sizeof(*s->lock_cpu));
+	memset(s->lock_cache, 0, nk * SIM_LOCK_CLASS_COUNT * sizeof(*s->lock_cache));
+	memset(s->touch_cpu, 0, nc * SIM_ORIGIN_COUNT * sizeof(*s->touch_cpu));
+	memset(s->touch_cache, 0, nk * SIM_ORIGIN_COUNT * sizeof(*s->touch_cache));
+	memset(s->op_cycles_cache, 0, nk * SIM_LAT_COUNT * sizeof(uint64_t));
+	memset(s->op_count_cache, 0, nk * SIM_LAT_COUNT * sizeof(uint64_t));
+	for (size_t i = 0; i < (nk + 1) * SIM_GAUGE_COUNT; i++)
+		s->gauge[i].peak = s->gauge[i].cur;
+	for (int k = 0; k < SIM_LAT_COUNT; k++) {
+		gsl_histogram_reset(s->lat[k]);
+		s->lat_sum[k] = s->lat_n[k] = s->lat_max[k] = 0;
+	}
+	s->nsamples = 0;
+	s->stall_cycles = 0;
+	s->timer_runs = 0;
+}

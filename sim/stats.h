@@ -134,6 +134,12 @@ static inline struct sim_gauge *sim_stats_gauge(struct sim_stats *s, unsigned ca
 /* Adds delta to a cache's gauge and to the total, keeping peaks. */
 void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id g, int64_t delta);
 void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles);
+/*
+ * Ends a warm-up: every counter, lock and touch statistic, latency and
+ * memory sample restarts from zero; gauges keep their current values
+ * (memory held, live objects) and their peaks restart there.
+ */
+void sim_stats_restart(struct sim_stats *s);
 /* Appends one sample of every cache with memory and the total. */
 void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
 

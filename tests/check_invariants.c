@@ -178,6 +178,41 @@ START_TEST(test_same_seed_same_result)
 }
 END_TEST
 
+START_TEST(test_warmup_restarts_statistics)
+{
+	const struct sim_workload *w = trace_get(0);
+	const struct variant v = { "slub-classic", 4, 1, SIM_TIMING_TRACE };
+	const struct sim_policy_ops *ops;
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_replay_opts o = { .verify = true };
+	struct sim_stats *full = NULL, *warm = NULL, *timed = NULL;
+	char err[512];
+
+	config_for(&v, &cfg, &ops, &pv);
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, &o, &full, err, sizeof(err)), 0);
+	cfg.mach.warmup_events = 5000;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, &o, &warm, err, sizeof(err)), 0);
+	/* the warm-up's events are replayed but not counted; the state carries over */
+	ck_assert_uint_eq(warm->events_replayed, full->events_replayed - 5000);
+	check_books(warm, "warm-up of 5000 events");
+	ck_assert_msg(sim_stats_counter_total(warm, SIM_CNT_alloc_slab) < sim_stats_counter_total(full, SIM_CNT_alloc_slab),
+		      "slabs made during the warm-up should not be counted after it");
+	/* the same machine state at the end: memory held is equal */
+	ck_assert_int_eq(warm->gauge[(size_t)warm->ncaches * SIM_GAUGE_COUNT + SIM_GAUGE_slab_bytes].cur,
+			 full->gauge[(size_t)full->ncaches * SIM_GAUGE_COUNT + SIM_GAUGE_slab_bytes].cur);
+	cfg.mach.warmup_events = 0;
+	cfg.mach.warmup_ns = 100000000;		/* 100 ms of the head trace's 455 ms */
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, &o, &timed, err, sizeof(err)), 0);
+	ck_assert_uint_lt(timed->events_replayed, full->events_replayed);
+	ck_assert_uint_gt(timed->events_replayed, 0);
+	check_books(timed, "warm-up of 100 ms");
+	sim_stats_destroy(full);
+	sim_stats_destroy(warm);
+	sim_stats_destroy(timed);
+}
+END_TEST
+
 START_TEST(test_registry_valid)
 {
 	char why[256] = "";
@@ -357,6 +392,7 @@ Suite *invariants_suite(void)
 	tcase_add_test(tc, test_registry_valid);
 	tcase_add_loop_test(tc, test_books_balance, 0, (int)(SIM_ARRAY_SIZE(traces) * SIM_ARRAY_SIZE(variants)));
 	tcase_add_test(tc, test_same_seed_same_result);
+	tcase_add_test(tc, test_warmup_restarts_statistics);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("edge cases");
 	tcase_set_timeout(tc, 600);
