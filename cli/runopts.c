@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/runopts.h"
 #include "policies/registry.h"
+#include "traces/initstate.h"
 #include "traces/load.h"
 
 void runopts_init(struct runopts *r)
@@ -153,6 +154,9 @@ static int runopts_parse_reshape(struct runopts *r, int ch, const char *arg, con
 		return 0;
 	case 2015:
 		return runopts_parse_warmup(r, arg, cmd);
+	case 2016:
+		r->initial_state = arg;
+		return 0;
 	}
 	return 1;
 }
@@ -315,7 +319,7 @@ int runopts_finish(struct runopts *r, const char *cmd, bool many)
 	return rc ? rc : runopts_apply_sets(r, cmd);
 }
 
-int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd)
+int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd)
 {
 	struct trace_load_opts lo = { .strict = r->strict };
 	char err[1024];
@@ -330,6 +334,21 @@ int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool qui
 		cli_error("%s: %s", cmd, err);
 		sim_workload_fini(w);
 		return -1;
+	}
+	if (r->initial_state) {
+		struct trace_initstate_result is;
+
+		if (trace_initstate_apply(w, r->initial_state, r->mach.seed, &is, err, sizeof(err))) {
+			cli_error("%s: --initial-state %s", cmd, err);
+			sim_workload_fini(w);
+			return -1;
+		}
+		r->mach.warmup_events += is.prefix_events;
+		if (!quiet)
+			fprintf(stderr, "slabsim: %s: initial state: %" PRIu64 " caches, %" PRIu64 " objects "
+				"pre-populated by %" PRIu64 " warm-up events; %" PRIu64 " frees of objects from before "
+				"the capture are now replayed\n", cmd, is.caches, is.objects, is.prefix_events,
+				is.matched_frees);
 	}
 	if (!quiet && w->anomaly[SIM_AN_skipped_lines])
 		cli_warn("%s: %" PRIu64 " malformed lines skipped; first: %s", r->trace,

@@ -26,6 +26,7 @@ struct runopts {
 	struct sim_machine_config mach;
 	bool sample_set;		/* --sample-ms given */
 	bool strict;			/* --strict: counted trace anomalies are errors */
+	const char *initial_state;	/* --initial-state SLABINFO */
 	struct trace_reshape reshape;	/* --replicate, --window, --caches */
 	/* resolved by runopts_finish() */
 	struct runopts_policy {
@@ -57,7 +58,8 @@ struct runopts {
 	{ "window", required_argument, NULL, 2012 },               \
 	{ "caches", required_argument, NULL, 2013 },               \
 	{ "strict", no_argument, NULL, 2014 },                     \
-	{ "warmup", required_argument, NULL, 2015 }
+	{ "warmup", required_argument, NULL, 2015 },               \
+	{ "initial-state", required_argument, NULL, 2016 }
 
 void runopts_init(struct runopts *r);
 /*
@@ -72,8 +74,12 @@ int runopts_parse(struct runopts *r, int ch, const char *arg, const char *cmd);
  * --set then applies to each listed policy that has the parameter.
  */
 int runopts_finish(struct runopts *r, const char *cmd, bool many);
-/* Loads r->trace into w (initialised here), printing errors; 0 or -1. */
-int runopts_load_trace(const struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd);
+/*
+ * Loads r->trace into w (initialised here), reshapes it and prepends the
+ * --initial-state prefix (whose length joins r->mach.warmup_events),
+ * printing errors; 0 or -1.
+ */
+int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd);
 /* The run configuration of these options with the i-th policy. */
 void runopts_run_config(const struct runopts *r, unsigned i, struct sim_run_config *cfg);
 

@@ -23,6 +23,7 @@
 	X(badinput)         \
 	X(db)               \
 	X(reshape)          \
+	X(initstate)        \
 	X(tstats)           \
 	X(gen)              \
 	X(cli)

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * initstate.h - warm start from a /proc/slabinfo snapshot: a captured
+ * kernel never starts empty, so a replay can begin where it was.
+ *
+ * For every cache of the trace that the snapshot lists, a prefix of
+ * synthetic events is put before the trace at time 0: num_objs
+ * allocations spread round-robin over the trace's cpus, then frees (each on
+ * the cpu that allocated the object) of num_objs - active_objs of them
+ * chosen by the run's seed, so that the policy builds the slabs and lists
+ * it would have, with active_objs objects in use.  A FREE of the trace
+ * whose pointer was never allocated in it (an object from before the
+ * capture) is given one of those pre-existing objects of its cache while
+ * any is left, so it is replayed instead of skipped.  The prefix is meant
+ * to be replayed as a warm-up (the caller sets warmup_events to its length).
+ *
+ * The snapshot is /proc/slabinfo "version: 2.1" text; when the file holds
+ * several snapshots (as the bundled W.slabinfo.txt files do, "### ...
+ * before" then "after"), the first one is used.
+ * Does not model: which cpu or node the real objects sat on, cpu slabs and
+ * per-cpu partial slabs of the real kernel (the policy builds its own).
+ */
+#ifndef SLABSIM_TRACES_INITSTATE_H
+#define SLABSIM_TRACES_INITSTATE_H
+
+#include <stdint.h>
+
+#include "sim/workload.h"
+
+struct trace_initstate_result {
+	uint64_t prefix_events;		/* synthetic events put before the trace */
+	uint64_t caches;		/* caches of the trace found in the snapshot */
+	uint64_t objects;		/* objects allocated by the prefix */
+	uint64_t matched_frees;		/* unmatched frees of the trace given a pre-existing object */
+};
+
+/*
+ * Prepends the warm-start prefix for slabinfo_path to w (seeded by seed).
+ * Returns 0, or a negative errno with "FILE:LINE: ..." in err for a
+ * missing or malformed snapshot.
+ */
+int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
+			  struct trace_initstate_result *res, char *err, size_t errlen);
+
+#endif
