@@ -26,7 +26,7 @@
 #define TRACE_TOP_DEFAULT 20
 
 static const char trace_help[] =
-	"Usage: slabsim trace import IN -o OUT [--quiet]\n"
+	"Usage: slabsim trace import IN -o OUT [--quiet] [--strict]\n"
 	"       slabsim trace stats FILE [--format text|csv|json] [--top N | --all]\n"
 	"                                [--sort KEYS] [--nodes M] [--interval T] [--table LIST]\n"
 	"       slabsim trace gen KIND -o OUT [--seed S] [--cpus N] [--objects N] [NAME=VALUE]...\n"
@@ -55,7 +55,7 @@ static const char trace_help[] =
 	"Run 'slabsim trace SUBCOMMAND --help' for their options.\n";
 
 static const char import_help[] =
-	"Usage: slabsim trace import IN -o OUT [--quiet]\n"
+	"Usage: slabsim trace import IN -o OUT [--quiet] [--strict]\n"
 	"\n"
 	"Parse the kmem trace IN (text, .gz, .xz, or '-' for standard input),\n"
 	"pair every free with its allocation, name the caches, and write the\n"
@@ -64,12 +64,15 @@ static const char import_help[] =
 	"\n"
 	"Malformed lines, frees of objects allocated before tracing started,\n"
 	"kfree(NULL), lost events and other anomalies are counted and reported,\n"
-	"never fatal.  A one-line summary is printed: events, caches, anomalies,\n"
+	"never fatal (--strict makes each an error).  A one-line summary is\n"
+	"printed: events, caches, anomalies,\n"
 	"and the import speed in MB/s of trace text.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output OUT   the native file to write (required)\n"
 	"  -q, --quiet        no progress display on a terminal\n"
+	"      --strict       every counted anomaly is an error naming file, line\n"
+	"                     and field\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Examples:\n"
@@ -132,6 +135,10 @@ static const char stats_help[] =
 	"      --interval T   step of the live series in trace time: a number with\n"
 	"                     ns, us, ms or s (default 100ms; a bare number is ms)\n"
 	"  -t, --table LIST   only these sections (comma-separated names above)\n"
+	"      --strict       every counted anomaly (malformed line, unknown or lost\n"
+	"                     event, time going backwards, free never allocated,\n"
+	"                     allocation of a live pointer) is an error naming file,\n"
+	"                     line and field\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Examples:\n"
@@ -214,10 +221,10 @@ static void trace_progress_clear(struct trace_progress *p)
 
 /* Loads path, with progress on a terminal unless quiet; prints the error. */
 static int trace_load_cli(const char *ctx, const char *path, struct sim_workload *w,
-			  struct trace_load_info *info, bool quiet)
+			  struct trace_load_info *info, bool quiet, bool strict)
 {
 	struct trace_progress p = { .ctx = ctx, .path = path };
-	struct trace_load_opts opts = { 0 };
+	struct trace_load_opts opts = { .strict = strict };
 	char err[1024];
 	int ret;
 
@@ -263,11 +270,12 @@ static void import_summary(const struct sim_workload *w, const struct trace_load
 
 /* Returns 0 to go on, -1 after --help, or an exit status. */
 static int import_parse(int argc, char **argv, const char *ctx, const char **in, const char **out,
-			bool *quiet)
+			bool *quiet, bool *strict)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -275,10 +283,13 @@ static int import_parse(int argc, char **argv, const char *ctx, const char **in,
 
 	optind = 0;
 	opterr = 0;
-	while ((c = trace_getopt(argc, argv, ctx, ":o:qh", longopts)) != -1) {
+	while ((c = trace_getopt(argc, argv, ctx, ":o:qSh", longopts)) != -1) {
 		switch (c) {
 		case 'o':
 			*out = optarg;
+			break;
+		case 'S':
+			*strict = true;
 			break;
 		case 'q':
 			*quiet = true;
@@ -303,16 +314,16 @@ static int trace_import(int argc, char **argv)
 	const char *ctx = "trace import", *in = NULL, *out = NULL;
 	struct trace_load_info info;
 	struct sim_workload w;
-	bool quiet = false;
+	bool quiet = false, strict = false;
 	char err[1024];
-	int ret = import_parse(argc, argv, ctx, &in, &out, &quiet);
+	int ret = import_parse(argc, argv, ctx, &in, &out, &quiet, &strict);
 
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	sim_workload_init(&w);
 	double t0 = now_seconds();
 
-	ret = trace_load_cli(ctx, in, &w, &info, quiet);
+	ret = trace_load_cli(ctx, in, &w, &info, quiet, strict);
 	double secs = now_seconds() - t0;
 
 	if (!ret && (ret = trace_native_write(&w, out, err, sizeof(err))))
@@ -327,12 +338,14 @@ static int trace_import(int argc, char **argv)
 
 #define STATS_OPT_NODES 1000
 #define STATS_OPT_INTERVAL 1001
+#define STATS_OPT_STRICT 1002
 #define STATS_INTERVAL_MAX_NS 1000000000000000ull	/* 1e6 s */
 
 struct stats_args {
 	const char *path;
 	struct trace_report_opts ro;
 	struct trace_stats_opts so;
+	bool strict;
 };
 
 /* "100ms", "2.5s", "500us", "1000ns"; a bare number is ms.  0 or -EINVAL. */
@@ -418,6 +431,9 @@ static int stats_option(const char *ctx, int c, struct stats_args *a)
 		cli_error("%s: --interval: expected a time from 1ns to 1000000s such as 100ms, 2s or 500us, got '%s'",
 			  ctx, optarg);
 		return CLI_EXIT_USAGE;
+	case STATS_OPT_STRICT:
+		a->strict = true;
+		return 0;
 	case 'h':
 		fputs(stats_help, stdout);
 		return -1;
@@ -437,6 +453,7 @@ static int stats_parse(int argc, char **argv, const char *ctx, struct stats_args
 		{ "table", required_argument, NULL, 't' },
 		{ "nodes", required_argument, NULL, STATS_OPT_NODES },
 		{ "interval", required_argument, NULL, STATS_OPT_INTERVAL },
+		{ "strict", no_argument, NULL, STATS_OPT_STRICT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -490,7 +507,7 @@ static int trace_stats_cmd(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	sim_workload_init(&w);
-	if (trace_load_cli(ctx, a.path, &w, &info, false)) {
+	if (trace_load_cli(ctx, a.path, &w, &info, false, a.strict)) {
 		sim_workload_fini(&w);
 		return CLI_EXIT_FAIL;
 	}

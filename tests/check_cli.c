@@ -186,6 +186,13 @@ START_TEST(test_bad_input_no_partial_run)
 	ck_assert_msg(r->status == 1 && strstr(r->err, "fork_exec-head") && strstr(r->err, "strict"),
 		      "--strict should turn the first anomaly into an error naming the file: %s", r->err);
 
+	snprintf(args, sizeof(args), "trace stats --strict " SAMPLE);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "strict"), "trace stats --strict should fail likewise: %s", r->err);
+	snprintf(args, sizeof(args), "trace import --strict " SAMPLE " -o '%s/x.slabsimt'", dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "strict"), "trace import --strict should fail likewise: %s", r->err);
+
 	/* an unwritable database location */
 	snprintf(args, sizeof(args), "run -q --trace " SAMPLE " --policy slub --db '%s/no/such/dir/x.db'", dir);
 	slabsim(r, args);
