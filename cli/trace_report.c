@@ -465,6 +465,24 @@ static void text_anomalies(FILE *f, const struct trace_report *r)
 		fprintf(f, "  first skipped line: %s\n", r->w->first_skip);
 }
 
+static void text_preslab(FILE *f, const struct trace_report *r)
+{
+	const struct trace_preslab *p = &r->s->pre;
+
+	fprintf(f, "Slabs from before the trace\n");
+	if (!p->known) {
+		fprintf(f, "  unknown: needs real pointers (no_hash_pointers, trace-cmd, perf) and mm_page_alloc events\n");
+		return;
+	}
+	fprintf(f, "  direct map at 0x%016" PRIx64 " (inferred: %s allocations fall in pages the trace allocates)\n",
+		p->page_offset, trace_fmt_count(p->votes_for).s);
+	fprintf(f, "  %s of %s slab allocations (%.1f%%) are in pages the trace never allocated before them:\n"
+		   "  slabs that existed when the capture began; %s are in slabs the trace made\n",
+		trace_fmt_count(p->in_old_slabs).s, trace_fmt_count(p->objects).s,
+		p->objects ? 100.0 * (double)p->in_old_slabs / (double)p->objects : 0.0,
+		trace_fmt_count(p->in_new_slabs).s);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------- */
 
 static void text_caches(FILE *f, const struct trace_report *r)

@@ -28,6 +28,7 @@ enum trace_report_format { TRACE_REPORT_TEXT = 0, TRACE_REPORT_CSV, TRACE_REPORT
 	X(nodes,     "cross-node allocations (node= on another node), apart from ping-pong")      \
 	X(lifetime,  "object lifetimes: p50, p90, p99 in time and in events; histogram")          \
 	X(live,      "live objects and bytes at every --interval of trace time")                 \
+	X(preslab,   "objects in slabs that existed before the trace (real pointers only)")     \
 	X(anomalies, "what the readers and the pairing pass counted as wrong")
 
 enum trace_report_section {

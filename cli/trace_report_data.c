@@ -274,6 +274,20 @@ static void csv_live(FILE *f, const struct trace_report *r)
 	}
 }
 
+static void csv_preslab(FILE *f, const struct trace_report *r)
+{
+	const struct trace_preslab *p = &r->s->pre;
+
+	fprintf(f, "table,known,page_offset,votes,votes_for,objects,in_old_slabs,in_new_slabs\n");
+	fprintf(f, "preslab,%d,%" PRIu64, p->known, p->page_offset);
+	csv_u64(f, p->votes);
+	csv_u64(f, p->votes_for);
+	csv_u64(f, p->objects);
+	csv_u64(f, p->in_old_slabs);
+	csv_u64(f, p->in_new_slabs);
+	fputc('\n', f);
+}
+
 static void csv_anomalies(FILE *f, const struct trace_report *r)
 {
 	fprintf(f, "table,anomaly,count,meaning\n");
@@ -625,6 +639,21 @@ static void json_live(struct json *j, const struct trace_report *r)
 		json_close(j, '}');
 	}
 	json_close(j, ']');
+	json_close(j, '}');
+}
+
+static void json_preslab(struct json *j, const struct trace_report *r)
+{
+	const struct trace_preslab *p = &r->s->pre;
+
+	json_open(j, "preslab", '{', false);
+	json_u64(j, "known", p->known);
+	json_u64(j, "page_offset", p->page_offset);
+	json_u64(j, "votes", p->votes);
+	json_u64(j, "votes_for", p->votes_for);
+	json_u64(j, "objects", p->objects);
+	json_u64(j, "in_old_slabs", p->in_old_slabs);
+	json_u64(j, "in_new_slabs", p->in_new_slabs);
 	json_close(j, '}');
 }
 

@@ -18,6 +18,7 @@
 #include "tests/tutil.h"
 #include "traces/initstate.h"
 #include "traces/load.h"
+#include "traces/preslab.h"
 
 static const char slabinfo[] =
 	"### /proc/slabinfo before the workload\n"
@@ -145,6 +146,49 @@ START_TEST(test_warm_replay_balances)
 }
 END_TEST
 
+/*
+ * Direct map at 0xffff888000000000.  Each of 20 rounds: cpu 0 allocates
+ * page 0x1000 + r and then an object in it; an object in page 0x9000 + r,
+ * never allocated by the trace, follows.  20 in new slabs, 20 in old ones.
+ */
+START_TEST(test_preslab_infers_direct_map)
+{
+	const uint64_t base = 0xffff888000000000ull;
+	struct trace_preslab p;
+	struct sim_workload w;
+	uint32_t c;
+
+	sim_workload_init(&w);
+	c = sim_workload_cache(&w, "one", 64, 0);
+	for (uint32_t r = 0; r < 20; r++) {
+		struct sim_event pa = { .t_ns = r * 10, .ptr = 0x1000 + r, .op = SIM_EV_PAGE_ALLOC,
+					.oid = SIM_OID_NONE, .node = -1 };
+		struct sim_event a = { .t_ns = r * 10 + 1, .ptr = base + ((0x1000ull + r) << 12) + 128,
+				       .op = SIM_EV_ALLOC, .oid = 2 * r, .cache = c, .bytes_alloc = 64, .node = -1 };
+		struct sim_event old = a;
+
+		old.ptr = base + ((0x9000ull + r) << 12) + 64;
+		old.oid = 2 * r + 1;
+		sim_workload_push(&w, &pa);
+		sim_workload_push(&w, &a);
+		sim_workload_push(&w, &old);
+	}
+	trace_preslab_compute(&w, &p);
+	ck_assert_msg(p.known, "the direct map should be inferred from 20 page/object pairs");
+	ck_assert_uint_eq(p.page_offset, base);
+	ck_assert_uint_eq(p.objects, 40);
+	ck_assert_uint_eq(p.in_new_slabs, 20);
+	ck_assert_uint_eq(p.in_old_slabs, 20);
+	/* hashed pointers (32-bit values) say nothing */
+	for (size_t i = 0; i < w.nev; i++)
+		if (w.ev[i].op == SIM_EV_ALLOC)
+			w.ev[i].ptr &= 0xffffffffull;
+	trace_preslab_compute(&w, &p);
+	ck_assert_msg(!p.known, "hashed pointers should leave the question open");
+	sim_workload_fini(&w);
+}
+END_TEST
+
 Suite *initstate_suite(void)
 {
 	Suite *s = suite_create("initstate");
@@ -154,6 +198,7 @@ Suite *initstate_suite(void)
 	tcase_add_test(tc, test_prefix_and_matched_frees);
 	tcase_add_test(tc, test_malformed_snapshot);
 	tcase_add_test(tc, test_warm_replay_balances);
+	tcase_add_test(tc, test_preslab_infers_direct_map);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -691,7 +691,7 @@ START_TEST(test_cli_csv)
 		ck_assert_msg(strncmp(line, "table,", 6) == 0 || memchr(line, ',', (size_t)(nl - line)),
 			      "a CSV row should have fields: %.*s", (int)(nl - line), line);
 	}
-	ck_assert_int_eq(tables, 12);	/* 11 sections, the lifetime section has two tables */
+	ck_assert_int_eq(tables, 13);	/* 12 sections, the lifetime section has two tables */
 	ck_assert_msg(strstr(r.out, "caches,1,foo,128,3,2,300,384,100,128,0.21875,1,2,1,0.5,"),
 		      "the caches table should have foo's hand-computed row:\n%s", r.out);
 	ck_assert_msg(strstr(r.out, "matrix,2,1,1\n") && strstr(r.out, "matrix,1,2,0\n"), "the long-form matrix");

@@ -445,6 +445,7 @@ int trace_stats_compute_ex(const struct sim_workload *w, const struct trace_stat
 	tstats_finish(&k);
 	u64map_fini(&k.pages);
 	free(k.obj);
+	trace_preslab_compute(w, &s->pre);
 	return 0;
 }
 

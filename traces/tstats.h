@@ -38,6 +38,7 @@
 #include <gsl/gsl_histogram.h>
 
 #include "sim/workload.h"
+#include "traces/preslab.h"
 
 /* Event types as the trace names them (SIM_EVF_KMALLOC splits ALLOC and FREE). */
 enum trace_stats_type {
@@ -158,6 +159,7 @@ struct trace_stats {
 	uint64_t page_free_unseen;	/* mm_page_free of a pfn not allocated in the trace */
 	uint64_t page_alloc_live;	/* mm_page_alloc of a pfn already allocated */
 	struct trace_stats_lifetime life;
+	struct trace_preslab pre;	/* objects in slabs from before the trace (real pointers) */
 	uint64_t interval_ns;		/* of the series */
 	size_t nsamples;
 	struct trace_stats_sample *series;	/* [nsamples] */
