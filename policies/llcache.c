@@ -104,9 +104,7 @@ enum ll_param { P_MAX, P_SLACK, P_ELEM, P_SLUB, P_COUNT };
 enum ll_elem { ELEM_SEPARATE = 0, ELEM_EMBEDDED = 1 };
 
 static const char *const ll_elem_choices[] = { "separate", "embedded", NULL };
-enum { SLUB_CLASSIC = 0, SLUB_NOPARTIAL = 1, SLUB_2007 = 2 };
 
-static const char *const ll_slub_choices[] = { "classic", "nopartial", "2007", NULL };
 
 static const struct sim_param_desc ll_params[] = {
 	[P_MAX] = { .name = "max", .def = 512, .min = 1, .max = 1 << 20,
@@ -117,7 +115,7 @@ static const struct sim_param_desc ll_params[] = {
 	[P_ELEM] = { .name = "elem", .def = ELEM_SEPARATE, .min = 0, .max = 1, .choices = ll_elem_choices,
 		     .meaning = "separate: a 24-byte list element per cached object (Yoo's RFC); "
 				"embedded: the link in the object (bio cache)" },
-	[P_SLUB] = { .name = "slub", .def = SLUB_CLASSIC, .min = 0, .max = 2, .choices = ll_slub_choices,
+	[P_SLUB] = { .name = "slub", .def = SLUB_BACKING_CLASSIC, .min = 0, .max = 2, .choices = slub_backing_choices,
 		     .meaning = "slab layer below: classic (preset slub-classic), nopartial (classic without cpu "
 				"partial slabs), 2007 (preset slub-2007)" },
 };
@@ -191,36 +189,6 @@ static struct ll_entry ll_ring_pop_back(struct ll_list *l)
 }
 
 /* --- set-up ------------------------------------------------------------- */
-
-/* The slab layer's settings: as magazine.c's choices, in its order. */
-static const char *ll_slub_settings(long mode)
-{
-	const struct policy_preset *p;
-
-	switch (mode) {
-	case SLUB_CLASSIC:
-		p = policy_preset_find("slub-classic");
-		return p ? p->settings : NULL;
-	case SLUB_NOPARTIAL:
-		/* classic SLUB built without CONFIG_SLUB_CPU_PARTIAL */
-		return "mode=classic,cpu_partial=0";
-	default:
-		p = policy_preset_find("slub-2007");
-		return p ? p->settings : NULL;
-	}
-}
-
-static void *ll_slub_create(struct machine *m, long mode)
-{
-	const char *settings = ll_slub_settings(mode);
-	struct sim_param_values sp;
-	char err[256];
-
-	policy_params_default(&slub_policy, &sp);
-	if (!settings || policy_params_apply(&slub_policy, &sp, settings, err, sizeof(err)))
-		return NULL;
-	return slub_policy.create(m, &sp);
-}
 
 static struct ll_cache *ll_cache_get(struct llcache *ll, struct sim_op *op)
 {
@@ -394,7 +362,7 @@ static void *ll_create(struct machine *m, const struct sim_param_values *p)
 	/* before SLUB is created, so that SLUB has a cache for it */
 	if (!ll->embedded)
 		ll->elem_cache = machine_cache_register(m, LL_ELEM_NAME, LL_ELEM_BYTES);
-	ll->slub = ll_slub_create(m, p->v[P_SLUB]);
+	ll->slub = slub_backing_create(m, p->v[P_SLUB]);
 	if (!ll->slub) {
 		free(ll);
 		return NULL;

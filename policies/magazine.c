@@ -81,10 +81,8 @@
 
 enum mag_param { P_SIZE, P_DEPOT, P_FULL_MAX, P_EMPTY_MAX, P_GROW, P_REAP_MS, P_SLUB, P_HARDIRQ, P_COUNT };
 enum { DEPOT_GLOBAL = 0, DEPOT_NODE = 1 };
-enum { SLUB_CLASSIC = 0, SLUB_NOPARTIAL = 1, SLUB_2007 = 2 };
 
 static const char *const depot_choices[] = { "global", "node", NULL };
-static const char *const slub_choices[] = { "classic", "nopartial", "2007", NULL };
 static const char *const hardirq_choices[] = { "bypass", "trylock", NULL };
 
 static const struct sim_param_desc mag_params[] = {
@@ -100,7 +98,7 @@ static const struct sim_param_desc mag_params[] = {
 		     .meaning = "grow the magazine along kmem_magtype[] when > 3 depot trylocks fail per interval; auto: 1 global, 0 node" },
 	[P_REAP_MS] = { .name = "reap_ms", .def = 15000, .min = 0, .max = 3600000, .auto_default = true,
 			.meaning = "interval of working-set update, growth check and reap, 0 = none; auto: 15000 global (kmem_reap_interval), 0 node" },
-	[P_SLUB] = { .name = "slub", .def = SLUB_NOPARTIAL, .min = 0, .max = 2, .choices = slub_choices,
+	[P_SLUB] = { .name = "slub", .def = SLUB_BACKING_NOPARTIAL, .min = 0, .max = 2, .choices = slub_backing_choices,
 		     .meaning = "slab layer: classic (cpu partial slabs), nopartial (no cpu partial slabs, as under 7.0 sheaves), 2007" },
 	[P_HARDIRQ] = { .name = "hardirq", .def = 0, .min = 0, .max = 1, .choices = hardirq_choices,
 			.meaning = "depot=node in hardirq context: bypass the sheaves, or trylock (use them, no refill)" },
@@ -875,24 +873,6 @@ static void mag_cache_update(struct magp *p, struct sim_op *op, struct mcache *c
  * the policy interface
  * ====================================================================== */
 
-static const char *mag_slub_settings(long mode)
-{
-	switch (mode) {
-	case SLUB_CLASSIC:
-		return "cpu_partial=auto";
-	case SLUB_2007:
-		return "cpu_partial=0";
-	default:
-		/*
-		 * Classic SLUB built without CONFIG_SLUB_CPU_PARTIAL needs the
-		 * slub policy's "mode" parameter; until it has one this is
-		 * classic SLUB with cpu partial slabs.
-		 */
-		return policy_param_index(&slub_policy, "mode") >= 0 ? "mode=classic,cpu_partial=0"
-								     : "cpu_partial=auto";
-	}
-}
-
 static long mag_param(const struct sim_param_values *pv, enum mag_param i, long autoval)
 {
 	return pv->is_auto[i] ? autoval : pv->v[i];
@@ -912,8 +892,6 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
 static void *mag_policy_create(struct machine *m, const struct sim_param_values *pv)
 {
 	struct magp *p = xcalloc(1, sizeof(*p));
-	struct sim_param_values sp;
-	char err[256];
 	bool node;
 
 	p->m = m;
@@ -924,9 +902,7 @@ static void *mag_policy_create(struct machine *m, const struct sim_param_values 
 	p->grow = mag_param(pv, P_GROW, !node);
 	p->reap_ns = (uint64_t)mag_param(pv, P_REAP_MS, node ? 0 : 15000) * 1000000u;
 	p->irq_bypass = pv->v[P_HARDIRQ] == 0;
-	policy_params_default(&slub_policy, &sp);
-	if (policy_params_apply(&slub_policy, &sp, mag_slub_settings(pv->v[P_SLUB]), err, sizeof(err)) ||
-	    !(p->slub = slub_policy.create(m, &sp))) {
+	if (!(p->slub = slub_backing_create(m, pv->v[P_SLUB]))) {
 		free(p);
 		return NULL;
 	}

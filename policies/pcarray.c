@@ -91,9 +91,7 @@
 
 enum pca_param { P_SIZE, P_BATCH, P_SLUB, P_COUNT };
 
-enum { SLUB_CLASSIC = 0, SLUB_NOPARTIAL = 1, SLUB_2007 = 2 };
 
-static const char *const pca_slub_choices[] = { "classic", "nopartial", "2007", NULL };
 
 static const struct sim_param_desc pca_params[] = {
 	[P_SIZE] = { .name = "size", .def = 32, .min = 1, .max = 4096,
@@ -102,7 +100,7 @@ static const struct sim_param_desc pca_params[] = {
 	[P_BATCH] = { .name = "batch", .def = 0, .min = 0, .max = 4096, .auto_default = true,
 		      .meaning = "objects per bulk refill and per flush, at most size; "
 				 "auto or 0: size/2 as the RFC (Wilcox: 8)" },
-	[P_SLUB] = { .name = "slub", .def = SLUB_CLASSIC, .min = 0, .max = 2, .choices = pca_slub_choices,
+	[P_SLUB] = { .name = "slub", .def = SLUB_BACKING_CLASSIC, .min = 0, .max = 2, .choices = slub_backing_choices,
 		     .meaning = "slab layer below: classic (preset slub-classic), nopartial (classic without cpu "
 				"partial slabs), 2007 (preset slub-2007)" },
 };
@@ -129,36 +127,6 @@ struct pcarray {
 };
 
 /* --- set-up ------------------------------------------------------------- */
-
-/* The slab layer's settings: as magazine.c's choices, in its order. */
-static const char *pca_slub_settings(long mode)
-{
-	const struct policy_preset *p;
-
-	switch (mode) {
-	case SLUB_CLASSIC:
-		p = policy_preset_find("slub-classic");
-		return p ? p->settings : NULL;
-	case SLUB_NOPARTIAL:
-		/* classic SLUB built without CONFIG_SLUB_CPU_PARTIAL */
-		return "mode=classic,cpu_partial=0";
-	default:
-		p = policy_preset_find("slub-2007");
-		return p ? p->settings : NULL;
-	}
-}
-
-static void *pca_slub_create(struct machine *m, long mode)
-{
-	const char *settings = pca_slub_settings(mode);
-	struct sim_param_values sp;
-	char err[256];
-
-	policy_params_default(&slub_policy, &sp);
-	if (!settings || policy_params_apply(&slub_policy, &sp, settings, err, sizeof(err)))
-		return NULL;
-	return slub_policy.create(m, &sp);
-}
 
 static sim_addr_t pca_slot(const struct pca_cpu *a, unsigned i)
 {
@@ -296,7 +264,7 @@ static void *pca_create(struct machine *m, const struct sim_param_values *p)
 	pc->size = size;
 	/* size 1: size/2 is 0, and an empty array still needs an object */
 	pc->batch = SIM_MAX(1u, SIM_MIN(batch, size));
-	pc->slub = pca_slub_create(m, p->v[P_SLUB]);
+	pc->slub = slub_backing_create(m, p->v[P_SLUB]);
 	if (!pc->slub) {
 		free(pc);
 		return NULL;

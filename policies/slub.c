@@ -1040,6 +1040,26 @@ static bool slub_is_valid(const void *pol, char *why, size_t len)
 	return true;
 }
 
+const char *const slub_backing_choices[] = { "classic", "nopartial", "2007", NULL };
+
+void *slub_backing_create(struct machine *m, long backing)
+{
+	static const char *const settings[] = {
+		[SLUB_BACKING_CLASSIC] = "cpu_partial=auto,min_partial=auto,order=auto",
+		[SLUB_BACKING_NOPARTIAL] = "mode=classic,cpu_partial=0",
+		[SLUB_BACKING_2007] = "cpu_partial=0,min_partial=0",
+	};
+	struct sim_param_values sp;
+	char err[256];
+
+	if (backing < 0 || backing > SLUB_BACKING_2007)
+		return NULL;
+	policy_params_default(&slub_policy, &sp);
+	if (policy_params_apply(&slub_policy, &sp, settings[backing], err, sizeof(err)))
+		return NULL;
+	return slub_policy.create(m, &sp);
+}
+
 const struct sim_policy_ops slub_policy = {
 	.name = "slub",
 	.summary = "SLUB: cpu slabs, per-node partial lists under list_lock; cpu_partial=0 is the 2007 patch",

@@ -13,6 +13,17 @@ unsigned slub_default_min_partial(unsigned size);
 unsigned slub_default_cpu_partial(unsigned size);
 
 /*
+ * The slab layer a front-end cache (magazine, pcarray, llcache) sits on,
+ * as the choices of its "slub" parameter: classic (6.1, cpu partial slabs),
+ * nopartial (classic built without CONFIG_SLUB_CPU_PARTIAL) and 2007 (the
+ * slub-2007 preset).
+ */
+enum slub_backing { SLUB_BACKING_CLASSIC = 0, SLUB_BACKING_NOPARTIAL = 1, SLUB_BACKING_2007 = 2 };
+extern const char *const slub_backing_choices[];	/* NULL-terminated, in enum order */
+/* Creates the slub policy for backing (slub_policy.destroy() frees it); NULL on failure. */
+void *slub_backing_create(struct machine *m, long backing);
+
+/*
  * SLUB as the slab layer under a front-end cache (pcarray, magazine,
  * llcache, objpool): create it with slub_policy.create() (registry.h) and
  * use slub_policy.alloc/free/drain/destroy for single objects, and these
