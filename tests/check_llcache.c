@@ -25,32 +25,14 @@
 #define PER_SLAB 16
 #define ELEM_NAME "global_list_cache"
 
-struct tiny {
-	struct sim_workload w;
-	uint32_t cache;
-	uint64_t t;
-};
-
 static void tiny_init(struct tiny *t)
 {
-	sim_workload_init(&t->w);
-	snprintf(t->w.source, sizeof(t->w.source), "tiny");
-	t->cache = sim_workload_cache(&t->w, "test_cache", OBJ_SIZE, 0);
-	t->t = 1000;
+	tutil_tiny_init(t, OBJ_SIZE, 1000);	/* 1 us apart: operations never overlap */
 }
 
 static void tiny_ev(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid, enum sim_ctx ctx)
 {
-	struct sim_event e = {
-		.t_ns = t->t, .ptr = 0x1000 + oid, .oid = oid, .cache = t->cache,
-		.bytes_req = OBJ_SIZE, .bytes_alloc = OBJ_SIZE, .cpu = (uint16_t)cpu,
-		.op = (uint8_t)op, .flags = (uint8_t)ctx, .node = SIM_NO_NODE,
-	};
-
-	t->t += 1000;	/* 1 us apart: operations never overlap */
-	sim_workload_push(&t->w, &e);
-	if (op == SIM_EV_ALLOC && oid + 1 > t->w.nobjs)
-		t->w.nobjs = oid + 1;
+	tutil_tiny_event(t, cpu, op, oid, ctx, SIM_NO_NODE);
 }
 
 static void tiny_op(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid)

@@ -29,14 +29,14 @@
 #define PER_SLAB 16
 #define SMALL "limit=10,batchcount=5,shared=0"
 
-struct tiny {
+struct slab_tiny {
 	struct sim_workload w;
 	uint32_t cache, other;
 	uint32_t size;
 	uint64_t t;
 };
 
-static void tiny_init(struct tiny *t, uint32_t size)
+static void tiny_init(struct slab_tiny *t, uint32_t size)
 {
 	sim_workload_init(&t->w);
 	snprintf(t->w.source, sizeof(t->w.source), "tiny");
@@ -46,7 +46,7 @@ static void tiny_init(struct tiny *t, uint32_t size)
 	t->t = 1000;
 }
 
-static void tiny_event(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid, uint32_t cache, int node)
+static void tiny_event(struct slab_tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid, uint32_t cache, int node)
 {
 	uint32_t size = cache == t->cache ? t->size : 64;
 	struct sim_event e = {
@@ -61,26 +61,26 @@ static void tiny_event(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t
 		t->w.nobjs = oid + 1;
 }
 
-static void tiny_op(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid)
+static void tiny_op(struct slab_tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid)
 {
 	tiny_event(t, cpu, op, oid, t->cache, SIM_NO_NODE);
 }
 
 /* n allocations (or frees) of oids first .. first + n - 1 on cpu. */
-static void tiny_ops(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t first, uint32_t n)
+static void tiny_ops(struct slab_tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t first, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		tiny_op(t, cpu, op, first + i);
 }
 
 /* One allocation of "other_cache" on cpu 3 at t_ns: keeps the run, and its reapers, going until then. */
-static void tiny_end_at(struct tiny *t, uint64_t t_ns)
+static void tiny_end_at(struct slab_tiny *t, uint64_t t_ns)
 {
 	t->t = t_ns;
 	tiny_event(t, 3, SIM_EV_ALLOC, 9999, t->other, SIM_NO_NODE);
 }
 
-static struct sim_stats *tiny_run_on(struct tiny *t, const char *settings, unsigned ncpus, unsigned nnodes)
+static struct sim_stats *tiny_run_on(struct slab_tiny *t, const char *settings, unsigned ncpus, unsigned nnodes)
 {
 	const struct sim_policy_ops *ops = policy_find("slab");
 	struct sim_param_values pv;
@@ -104,17 +104,17 @@ static struct sim_stats *tiny_run_on(struct tiny *t, const char *settings, unsig
 	return st;
 }
 
-static struct sim_stats *tiny_run(struct tiny *t, const char *settings)
+static struct sim_stats *tiny_run(struct slab_tiny *t, const char *settings)
 {
 	return tiny_run_on(t, settings, 4, 1);
 }
 
-static uint64_t cnt(struct sim_stats *st, const struct tiny *t, enum sim_counter c)
+static uint64_t cnt(struct sim_stats *st, const struct slab_tiny *t, enum sim_counter c)
 {
 	return sim_stats_counter_cache(st, t->cache)[c];
 }
 
-static uint64_t lock_acq(struct sim_stats *st, const struct tiny *t, enum sim_lock_class c)
+static uint64_t lock_acq(struct sim_stats *st, const struct slab_tiny *t, enum sim_lock_class c)
 {
 	return sim_stats_lock_cache(st, t->cache, c)->acquired;
 }
@@ -124,12 +124,12 @@ static uint64_t lock_acq_cpu(struct sim_stats *st, unsigned cpu, enum sim_lock_c
 	return sim_stats_lock_cpu(st, cpu, c)->acquired;
 }
 
-static int64_t gauge(struct sim_stats *st, const struct tiny *t, enum sim_gauge_id g)
+static int64_t gauge(struct sim_stats *st, const struct slab_tiny *t, enum sim_gauge_id g)
 {
 	return sim_stats_gauge(st, t->cache)[g].cur;
 }
 
-static void tiny_done(struct tiny *t, struct sim_stats *st)
+static void tiny_done(struct slab_tiny *t, struct sim_stats *st)
 {
 	sim_stats_destroy(st);
 	sim_workload_fini(&t->w);
@@ -215,7 +215,7 @@ END_TEST
 
 START_TEST(test_first_alloc_refills_batchcount)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/* 5 allocations: the first misses, cache_alloc_refill() finds nothing and grows one slab,
@@ -249,7 +249,7 @@ END_TEST
 
 START_TEST(test_untouched_refill_is_limited)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -286,7 +286,7 @@ END_TEST
 
 START_TEST(test_overflow_flushes_batchcount_to_slabs)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -314,7 +314,7 @@ END_TEST
 
 START_TEST(test_overflow_goes_to_shared_array_first)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -346,7 +346,7 @@ END_TEST
 
 START_TEST(test_remote_free_goes_through_alien_cache)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -394,7 +394,7 @@ END_TEST
 
 START_TEST(test_alien_cache_of_one_for_limit_one)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/* alloc_alien_cache(): a cache whose limit is 1 gets alien caches of 1, not 12:
@@ -412,7 +412,7 @@ END_TEST
 
 START_TEST(test_remote_free_without_alien_caches)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/* alien=off (noaliencache): every remote free takes node 0's list_lock and free_block()s the object */
@@ -430,7 +430,7 @@ END_TEST
 
 START_TEST(test_alloc_for_another_node)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -462,7 +462,7 @@ END_TEST
  * cpu 0 allocates 5 (one refill: the array is touched) and frees them: 5
  * objects in its array.  Reaper passes run on every cpu at 2 s, 4 s, ...
  */
-static struct sim_stats *reap_run_n(struct tiny *t, unsigned n, const char *settings, uint64_t end_ns)
+static struct sim_stats *reap_run_n(struct slab_tiny *t, unsigned n, const char *settings, uint64_t end_ns)
 {
 	tiny_init(t, 256);
 	tiny_ops(t, 0, SIM_EV_ALLOC, 0, n);
@@ -471,14 +471,14 @@ static struct sim_stats *reap_run_n(struct tiny *t, unsigned n, const char *sett
 	return tiny_run(t, settings);
 }
 
-static struct sim_stats *reap_run(struct tiny *t, uint64_t end_ns)
+static struct sim_stats *reap_run(struct slab_tiny *t, uint64_t end_ns)
 {
 	return reap_run_n(t, 5, SMALL, end_ns);
 }
 
 START_TEST(test_reaper_first_pass_clears_touched)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st = reap_run(&t, 3000000000ull);
 
 	/* the 2 s pass finds the array touched: it only clears the flag */
@@ -491,7 +491,7 @@ END_TEST
 
 START_TEST(test_reaper_frees_a_fifth_of_limit)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st = reap_run(&t, 5000000000ull);
 
 	/* 4 s: untouched, drain_array() frees (limit + 4) / 5 = (10 + 4) / 5 = 2 of 5 */
@@ -520,7 +520,7 @@ END_TEST
 
 START_TEST(test_reaper_releases_free_slabs)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -562,7 +562,7 @@ END_TEST
  * finds free_touched and only clears it; the 10 s pass releases
  * (36 + 80 - 1) / 80 = 1 free slab (A).
  */
-static struct sim_stats *free_touched_run(struct tiny *t, uint64_t end_ns)
+static struct sim_stats *free_touched_run(struct slab_tiny *t, uint64_t end_ns)
 {
 	tiny_init(t, 256);
 	tiny_ops(t, 0, SIM_EV_ALLOC, 0, 48);
@@ -574,7 +574,7 @@ static struct sim_stats *free_touched_run(struct tiny *t, uint64_t end_ns)
 
 START_TEST(test_reaper_spares_a_touched_free_list)
 {
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st = free_touched_run(&t, 7000000000ull);
 
 	ck_assert_uint_eq(cnt(st, &t, SIM_CNT_reaped), 0);
@@ -607,7 +607,7 @@ static const struct meta_case meta_cases[] = {
 START_TEST(test_meta_bytes_per_slab)
 {
 	const struct meta_case *k = &meta_cases[_i];
-	struct tiny t;
+	struct slab_tiny t;
 	struct sim_stats *st;
 
 	/*
@@ -637,7 +637,7 @@ START_TEST(test_direct_ops_valid_and_drained)
 	struct machine *m;
 	struct sim_op op;
 	sim_addr_t objs[64];
-	struct tiny t;
+	struct slab_tiny t;
 	char why[256] = "";
 	void *pol;
 
@@ -687,7 +687,7 @@ START_TEST(test_free_block_appends_to_partial_tail)
 	struct machine *m;
 	struct sim_op op;
 	sim_addr_t objs[2 * PER_SLAB];
-	struct tiny t;
+	struct slab_tiny t;
 	char err[128];
 	sim_cycles_t now = 0;
 	void *pol;

@@ -49,3 +49,27 @@ char *tutil_tmpdir(void)
 		abort();
 	return xstrdup(tmpl);
 }
+
+void tutil_tiny_init(struct tiny *t, uint32_t size, uint64_t step_ns)
+{
+	sim_workload_init(&t->w);
+	snprintf(t->w.source, sizeof(t->w.source), "tiny");
+	t->cache = sim_workload_cache(&t->w, "test_cache", size, 0);
+	t->size = size;
+	t->t = 1000;
+	t->step_ns = step_ns;
+}
+
+void tutil_tiny_event(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid, enum sim_ctx ctx, int node)
+{
+	struct sim_event e = {
+		.t_ns = t->t, .ptr = 0x1000 + oid, .oid = oid, .cache = t->cache,
+		.bytes_req = t->size, .bytes_alloc = t->size, .cpu = (uint16_t)cpu,
+		.op = (uint8_t)op, .flags = (uint8_t)ctx, .node = (int16_t)node,
+	};
+
+	t->t += t->step_ns;
+	sim_workload_push(&t->w, &e);
+	if (op == SIM_EV_ALLOC && oid + 1 > t->w.nobjs)
+		t->w.nobjs = oid + 1;
+}

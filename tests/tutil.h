@@ -5,6 +5,21 @@
 
 #include <stddef.h>
 
+#include "sim/workload.h"
+
+/* A tiny hand-written trace of one cache, for tests that pin an algorithm. */
+struct tiny {
+	struct sim_workload w;
+	uint32_t cache;		/* "test_cache" */
+	uint32_t size;		/* its object size */
+	uint64_t t, step_ns;	/* the next event's time, and the gap between events */
+};
+
+/* An empty trace of one cache of size-byte objects, events step_ns apart. */
+void tutil_tiny_init(struct tiny *t, uint32_t size, uint64_t step_ns);
+/* Appends an event of object oid (its id: oids are dense) on cpu. */
+void tutil_tiny_event(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t oid, enum sim_ctx ctx, int node);
+
 /* Path of a file in the source tree ($SLABSIM_SRCDIR, else "."); static buffer per call slot. */
 const char *tutil_srcpath(const char *rel);
 /* Writes text to a fresh temporary file and returns its path (caller frees). */
