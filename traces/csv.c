@@ -36,18 +36,6 @@ const char *trace_csv_col_name(enum trace_csv_col c)
 	return (unsigned)c < TRACE_CSV_NCOLS ? csv_col_names[c] : "?";
 }
 
-static int csv_error(char *err, size_t errlen, const char *field, const char *what,
-		     const char *v, size_t vn)
-{
-	if (vn > 40)
-		vn = 40;
-	if (v)
-		snprintf(err, errlen, "field '%s': %s, got '%.*s'", field, what, (int)vn, v);
-	else
-		snprintf(err, errlen, "field '%s': %s", field, what);
-	return -EINVAL;
-}
-
 /* ---- splitting ------------------------------------------------------------- */
 
 static inline bool csv_is_blank(char c)
@@ -210,14 +198,14 @@ int trace_csv_header_parse(struct trace_csv_layout *lay, const char *line, size_
 		if (c < 0)
 			return csv_header_unknown(f[i], err, errlen);
 		if (lay->pos[c] >= 0)
-			return csv_error(err, errlen, csv_col_names[c], "named twice in the header", NULL, 0);
+			return ftrace_field_error(err, errlen, csv_col_names[c], "named twice in the header", NULL, 0);
 		lay->pos[c] = (int8_t)i;
 		lay->col[i] = (int8_t)c;
 	}
 	if (lay->pos[TRACE_CSV_OP] < 0)
-		return csv_error(err, errlen, "op", "the header must name this column", NULL, 0);
+		return ftrace_field_error(err, errlen, "op", "the header must name this column", NULL, 0);
 	if (lay->pos[TRACE_CSV_PTR] < 0)
-		return csv_error(err, errlen, "ptr", "the header must name this column", NULL, 0);
+		return ftrace_field_error(err, errlen, "ptr", "the header must name this column", NULL, 0);
 	return 0;
 }
 
@@ -272,7 +260,7 @@ static int csv_ptr(struct csv_span v, uint64_t *out, char *err, size_t errlen)
 	}
 	if (v.n >= 2 && v.s[0] == '0' && (v.s[1] | 0x20) == 'x' ? csv_hex(v, out) : csv_dec(v, UINT64_MAX, out))
 		return 0;
-	return csv_error(err, errlen, "ptr", "expected 0x-prefixed hex or decimal", v.s, v.n);
+	return ftrace_field_error(err, errlen, "ptr", "expected 0x-prefixed hex or decimal", v.s, v.n);
 }
 
 static int csv_u32(const char *name, struct csv_span v, uint32_t *out, char *err, size_t errlen)
@@ -280,7 +268,7 @@ static int csv_u32(const char *name, struct csv_span v, uint32_t *out, char *err
 	uint64_t x;
 
 	if (!csv_dec(v, UINT32_MAX, &x))
-		return csv_error(err, errlen, name, "expected a decimal number below 2^32", v.s, v.n);
+		return ftrace_field_error(err, errlen, name, "expected a decimal number below 2^32", v.s, v.n);
 	*out = (uint32_t)x;
 	return 0;
 }
@@ -294,7 +282,7 @@ static int csv_node(struct csv_span v, int16_t *out, char *err, size_t errlen)
 		return 0;
 	}
 	if (!csv_dec(v, INT16_MAX, &x))
-		return csv_error(err, errlen, "node", "expected -1 or a node number", v.s, v.n);
+		return ftrace_field_error(err, errlen, "node", "expected -1 or a node number", v.s, v.n);
 	*out = (int16_t)x;
 	return 0;
 }
@@ -313,7 +301,7 @@ static int csv_ctx(struct csv_span v, uint8_t *out, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return csv_error(err, errlen, "ctx", "expected task, softirq, hardirq or nmi", v.s, v.n);
+	return ftrace_field_error(err, errlen, "ctx", "expected task, softirq, hardirq or nmi", v.s, v.n);
 }
 
 /* op: 0 alloc, 1 free, 2 kmalloc, 3 kfree, 4 kmem_cache_alloc, 5 kmem_cache_free */
@@ -328,7 +316,7 @@ static int csv_op(struct csv_span v, int *op, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return csv_error(err, errlen, "op", "expected alloc, free, kmalloc, kfree, kmem_cache_alloc or kmem_cache_free",
+	return ftrace_field_error(err, errlen, "op", "expected alloc, free, kmalloc, kfree, kmem_cache_alloc or kmem_cache_free",
 			 v.s, v.n);
 }
 
@@ -344,14 +332,14 @@ static int csv_text(const char *name, struct csv_span v, char *buf, const char *
 		    char *err, size_t errlen)
 {
 	if (v.n && memchr(v.s, '\0', v.n))	/* interned by length: a NUL inside would make two strings of one */
-		return csv_error(err, errlen, name, "contains a NUL byte (binary data?)", NULL, 0);
+		return ftrace_field_error(err, errlen, name, "contains a NUL byte (binary data?)", NULL, 0);
 	if (!v.escaped) {
 		*s = v.s;
 		*n = v.n;
 		return 0;
 	}
 	if (!csv_unquote(v, buf, CSV_MAX_TEXT))
-		return csv_error(err, errlen, name, "longer than 4095 bytes", NULL, 0);
+		return ftrace_field_error(err, errlen, name, "longer than 4095 bytes", NULL, 0);
 	*s = buf;
 	*n = strlen(buf);
 	return 0;
@@ -364,7 +352,7 @@ static int csv_sizes(struct csv_line *l, struct ftrace_rec *r, char *err, size_t
 	int ret = 0;
 
 	if (!req.n && !alloc.n)
-		return csv_error(err, errlen, "bytes_alloc", "an allocation needs bytes_alloc or bytes_req", NULL, 0);
+		return ftrace_field_error(err, errlen, "bytes_alloc", "an allocation needs bytes_alloc or bytes_req", NULL, 0);
 	if (req.n)
 		ret = csv_u32("bytes_req", req, &r->bytes_req, err, errlen);
 	if (!ret && alloc.n)
@@ -397,10 +385,10 @@ static int csv_rec(struct csv_line *l, uint64_t seq, struct ftrace_rec *r, char 
 		return ret;
 	r->ts_ns = seq * CSV_DEFAULT_STEP_NS;
 	if (v[TRACE_CSV_T_NS].n && !csv_dec(v[TRACE_CSV_T_NS], UINT64_MAX, &r->ts_ns))
-		return csv_error(err, errlen, "t_ns", "expected nanoseconds, a decimal number",
+		return ftrace_field_error(err, errlen, "t_ns", "expected nanoseconds, a decimal number",
 				 v[TRACE_CSV_T_NS].s, v[TRACE_CSV_T_NS].n);
 	if (v[TRACE_CSV_CPU].n && !csv_dec(v[TRACE_CSV_CPU], UINT16_MAX - 1, &x))
-		return csv_error(err, errlen, "cpu", "expected a CPU number from 0 to 65534",
+		return ftrace_field_error(err, errlen, "cpu", "expected a CPU number from 0 to 65534",
 				 v[TRACE_CSV_CPU].s, v[TRACE_CSV_CPU].n);
 	r->cpu = v[TRACE_CSV_CPU].n ? (uint16_t)x : 0;
 	if (v[TRACE_CSV_CTX].n && (ret = csv_ctx(v[TRACE_CSV_CTX], &r->ctx, err, errlen)))
@@ -442,7 +430,7 @@ int trace_csv_line_parse(const struct trace_csv_layout *lay, struct sim_workload
 		return -EINVAL;
 	}
 	if ((unsigned)n < lay->ncols)
-		return csv_error(err, errlen, csv_col_names[lay->col[n]],
+		return ftrace_field_error(err, errlen, csv_col_names[lay->col[n]],
 				 "missing: the line ends early (cut?)", NULL, 0);
 	memset(l.v, 0, sizeof(l.v));
 	for (int i = 0; i < n; i++)

@@ -65,8 +65,8 @@ static bool ft_has_prefix(const char *p, const char *end, const char *lit)
 	return (size_t)(end - p) >= n && !memcmp(p, lit, n);
 }
 
-static int ft_error(char *err, size_t errlen, const char *field, const char *what,
-		    const char *v, size_t vn)
+int ftrace_field_error(char *err, size_t errlen, const char *field, const char *what,
+		       const char *v, size_t vn)
 {
 	if (vn > 40)
 		vn = 40;
@@ -232,14 +232,14 @@ static int ft_after_cpu(const char *p, const char *end, struct ftrace_rec *r,
 	if (ft_parse_ts(t, te, &r->ts_ns, rest) && *rest == te)
 		return 0;
 	if (te - t > 8)
-		return ft_error(err, errlen, "flags", "expected an irqs-off/need-resched/irq flags column",
+		return ftrace_field_error(err, errlen, "flags", "expected an irqs-off/need-resched/irq flags column",
 				t, (size_t)(te - t));
 	ft_flags_apply(t, (size_t)(te - t), r);
 	r->style = FTRACE_STYLE_FTRACE;
 	t = ft_skip_space(te, end);
 	te = ft_token_end(t, end);
 	if (!ft_parse_ts(t, te, &r->ts_ns, rest) || *rest != te)
-		return ft_error(err, errlen, "timestamp", "expected seconds.fraction followed by ':'",
+		return ftrace_field_error(err, errlen, "timestamp", "expected seconds.fraction followed by ':'",
 				t, (size_t)(te - t));
 	return 0;
 }
@@ -483,7 +483,7 @@ static int ft_field_u32(const char *key, struct ft_span v, uint32_t *out, char *
 	uint64_t x;
 
 	if (!ft_parse_dec(v.s, v.n, UINT32_MAX, &x))
-		return ft_error(err, errlen, key, "expected a decimal number", v.s, v.n);
+		return ftrace_field_error(err, errlen, key, "expected a decimal number", v.s, v.n);
 	*out = (uint32_t)x;
 	return 0;
 }
@@ -491,7 +491,7 @@ static int ft_field_u32(const char *key, struct ft_span v, uint32_t *out, char *
 static int ft_field_ptr(struct ft_span v, struct ftrace_rec *r, char *err, size_t errlen)
 {
 	if (!ft_parse_ptr(v.s, v.n, &r->ptr))
-		return ft_error(err, errlen, "ptr", "expected a hexadecimal pointer", v.s, v.n);
+		return ftrace_field_error(err, errlen, "ptr", "expected a hexadecimal pointer", v.s, v.n);
 	return 0;
 }
 
@@ -501,7 +501,7 @@ static int ft_field_pfn(struct ft_span v, struct ftrace_rec *r, char *err, size_
 	bool ok = hex ? ft_parse_hex(v.s, v.n, &r->ptr) : ft_parse_dec(v.s, v.n, UINT64_MAX, &r->ptr);
 
 	if (!ok)
-		return ft_error(err, errlen, "pfn", "expected a page frame number", v.s, v.n);
+		return ftrace_field_error(err, errlen, "pfn", "expected a page frame number", v.s, v.n);
 	return 0;
 }
 
@@ -509,7 +509,7 @@ static int ft_field_small(const char *key, struct ft_span v, int64_t lo, int64_t
 			  char *err, size_t errlen)
 {
 	if (!ft_parse_int(v.s, v.n, out) || *out < lo || *out > hi)
-		return ft_error(err, errlen, key, "expected a small integer", v.s, v.n);
+		return ftrace_field_error(err, errlen, key, "expected a small integer", v.s, v.n);
 	return 0;
 }
 
@@ -536,7 +536,7 @@ static int ft_field(struct ft_span k, struct ft_span v, struct ftrace_rec *r, un
 	} else if (KEY("call_site")) {
 		/* interned by length: a NUL inside would make two strings of one */
 		if (memchr(v.s, '\0', v.n))
-			return ft_error(err, errlen, "call_site", "contains a NUL byte (binary data?)", NULL, 0);
+			return ftrace_field_error(err, errlen, "call_site", "contains a NUL byte (binary data?)", NULL, 0);
 		r->site = v.s;
 		r->site_len = v.n;
 	} else if (KEY("bytes_req")) {
@@ -591,7 +591,7 @@ static int ft_fields_check(unsigned seen, struct ftrace_rec *r, char *err, size_
 	}
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++)
 		if ((need & req[i].bit) && !(seen & req[i].bit))
-			return ft_error(err, errlen, req[i].name, "missing (truncated line?)", NULL, 0);
+			return ftrace_field_error(err, errlen, req[i].name, "missing (truncated line?)", NULL, 0);
 	return 0;
 }
 
@@ -638,7 +638,7 @@ static int ft_event_name(const char *p, const char *end, struct ftrace_rec *r, c
 	if (ft_has_prefix(s, end, "PERF_RECORD_"))	/* perf script --show-*-events */
 		return FTRACE_LINE_OTHER;
 	if (q >= end || *q != ':' || q == s)
-		return ft_error(err, errlen, "event", "expected an event name followed by ':'",
+		return ftrace_field_error(err, errlen, "event", "expected an event name followed by ':'",
 				s, (size_t)(ft_token_end(s, end) - s));
 	if (q + 1 < end && !ft_is_space(q[1])) {	/* perf's "system:event:" */
 		r->style = FTRACE_STYLE_PERF;
@@ -671,7 +671,7 @@ int ftrace_line_parse(const char *line, size_t len, struct ftrace_rec *r, char *
 		if (ret < 0 && ft_is_continuation(line, p, end))
 			return FTRACE_LINE_IGNORED;
 		if (ret < 0)
-			return ft_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp "
+			return ftrace_field_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp "
 					"(perf script prints it with -F +cpu)", NULL, 0);
 		bare_cpu = ret == FT_BARE_CPU;
 	}
@@ -679,7 +679,7 @@ int ftrace_line_parse(const char *line, size_t len, struct ftrace_rec *r, char *
 		return ret;
 	ret = ft_event_name(rest, end, r, &rest, err, errlen);
 	if (bare_cpu && r->style != FTRACE_STYLE_PERF && ret >= 0)
-		return ft_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp", NULL, 0);
+		return ftrace_field_error(err, errlen, "cpu", "no '[CPU]' field followed by a timestamp", NULL, 0);
 	if (ret != FTRACE_LINE_KMEM)
 		return ret;
 	ret = ft_fields_parse(rest, end, r, err, errlen);

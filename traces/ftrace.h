@@ -105,4 +105,12 @@ const char *ftrace_style_format(enum ftrace_style s);
  */
 void ftrace_rec_to_event(struct sim_workload *w, const struct ftrace_rec *r, struct sim_event *e);
 
+/*
+ * Writes "field 'FIELD': WHAT, got 'V'" (V cut at 40 bytes; without the
+ * "got" part when v is NULL) into err and returns -EINVAL: the one message
+ * shape of every text reader's field errors.
+ */
+int ftrace_field_error(char *err, size_t errlen, const char *field, const char *what,
+		       const char *v, size_t vn);
+
 #endif /* SLABSIM_TRACES_FTRACE_H */
