@@ -13,6 +13,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "replay a trace against a policy and record the cost" },
+	{ "sweep", cmd_sweep, "run the cartesian product of policies, parameters and cpus on worker processes" },
 	{ "trace", cmd_trace, "import, analyse, generate or reshape traces" },
 	{ "policies", cmd_policies, "list policies, presets, parameters and the cost table" },
 	{ "bench", cmd_bench, "measure replay speed against a bare replay" },

@@ -95,7 +95,7 @@ START_TEST(test_help_everywhere)
 {
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
-		"policies --help", "bench --help", "trace gen --help", "trace reshape --help",
+		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -275,6 +275,87 @@ START_TEST(test_trace_reshape_writes_native)
 }
 END_TEST
 
+/* Summary values of every run, by config digest, as text (run ids and wall times left out). */
+static char *db_results(const char *db)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t cap = 1 << 16, n = 0;
+	char *out = xcalloc(1, cap);
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT r.config_digest, s.ops, s.list_lock_acq_per_op, "
+					    "s.alloc_xfers_per_op, s.peak_slab_bytes, s.mean_slab_bytes, "
+					    "s.alloc_mean_cycles, s.free_p99_cycles FROM summary s "
+					    "JOIN run r ON r.id = s.run_id ORDER BY r.config_digest", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < 8; c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+
+			n += (size_t)snprintf(out + n, cap - n, "%s|", v ? (const char *)v : "-");
+			ck_assert_msg(n < cap - 64, "results fit the buffer");
+		}
+		out[n++] = '\n';
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+START_TEST(test_sweep_jobs_and_resume)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[2048], db1[512], db2[512], db3[512], cmd[4096];
+	const char *sweep = "sweep -q --trace " SAMPLE " --policy pcarray,slub --set size=8..64*2 --set batch=4,8 "
+			    "--cpus 2,4 --timing closed";
+	char *a, *b, *c;
+
+	snprintf(db1, sizeof(db1), "%s/1.db", dir);
+	snprintf(db2, sizeof(db2), "%s/2.db", dir);
+	snprintf(db3, sizeof(db3), "%s/3.db", dir);
+	/* 4 sizes x 2 batches x 2 cpu counts for pcarray, 2 for slub: 18 runs */
+	snprintf(args, sizeof(args), "%s --jobs 1 --db '%s'", sweep, db1);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "a one-worker sweep should succeed: %s", r->err);
+	ck_assert_int_eq(db_count(db1, "run"), 18);
+	snprintf(args, sizeof(args), "%s --jobs 2 --db '%s'", sweep, db2);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "a two-worker sweep should succeed: %s", r->err);
+	a = db_results(db1);
+	b = db_results(db2);
+	ck_assert_msg(strcmp(a, b) == 0, "results should not depend on the number of workers");
+	/* run again: everything is there already */
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && db_count(db2, "run") == 18, "a finished sweep should add nothing: %s", r->err);
+	/* killed early, then resumed: the same results as an uninterrupted sweep */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ( '%s/slabsim' %s --jobs 2 --db '%s' & p=$!; sleep 0.2; kill -TERM $p; "
+		 "wait $p ) >/dev/null 2>&1", getenv("SLABSIM_SRCDIR") ? getenv("SLABSIM_SRCDIR") : ".",
+		 getenv("SLABSIM_BUILDDIR") ? getenv("SLABSIM_BUILDDIR") : ".", sweep, db3);
+	ck_assert_int_ge(system(cmd), 0);
+	ck_assert_int_le(db_count(db3, "run"), 18);
+	snprintf(args, sizeof(args), "%s --jobs 2 --db '%s'", sweep, db3);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the resumed sweep should succeed: %s", r->err);
+	c = db_results(db3);
+	ck_assert_msg(strcmp(a, c) == 0, "a killed and resumed sweep should give the uninterrupted results");
+	snprintf(args, sizeof(args), "sweep --trace " SAMPLE " --policy slub --set size=8 --db '%s'", db1);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 2 && strstr(r->err, "size"), "a parameter no policy has should be refused: %s", r->err);
+	snprintf(args, sizeof(args), "sweep --trace " SAMPLE " --policy pcarray --set size=8..x --db '%s'", db1);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 2 && strstr(r->err, "size"), "a bad range should be refused: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(a);
+	free(b);
+	free(c);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -287,6 +368,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_run_summary_and_determinism);
 	tcase_add_test(tc, test_run_compares_policies);
 	tcase_add_test(tc, test_trace_reshape_writes_native);
+	tcase_add_test(tc, test_sweep_jobs_and_resume);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd_sweep.c - `slabsim sweep`: the cartesian product of traces,
+ * policies, cpu counts and parameter values, run on worker processes, each
+ * run recorded in its own transaction, configurations already recorded
+ * skipped, so a killed sweep resumes where it stopped.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cli/cli.h"
+#include "cli/runopts.h"
+#include "policies/registry.h"
+#include "results/db.h"
+#include "sim/replay.h"
+#include "sim/xalloc.h"
+
+#define SWEEP_MAX_TRACES 16
+#define SWEEP_MAX_AXES 16
+#define SWEEP_MAX_VALUES 256
+
+struct sweep_axis {		/* one --set NAME=V1,V2,... */
+	char name[32];
+	long v[SWEEP_MAX_VALUES];
+	unsigned n;
+};
+
+struct sweep_job {
+	unsigned trace, policy, cpus;
+	long value[SWEEP_MAX_AXES];	/* per axis; ignored where the policy lacks it */
+	char digest[17];
+};
+
+struct sweep {
+	struct runopts ro;			/* machine options, policies (without --set) */
+	const char *trace[SWEEP_MAX_TRACES];
+	unsigned ntraces;
+	struct sim_workload w[SWEEP_MAX_TRACES];
+	struct sim_machine_config mach[SWEEP_MAX_TRACES];	/* with each trace's warm-up */
+	unsigned cpus[SWEEP_MAX_VALUES], ncpus;
+	struct sweep_axis axis[SWEEP_MAX_AXES];
+	unsigned naxes;
+	struct sweep_job *job;
+	size_t njobs;
+	unsigned jobs;
+	const char *db_path;
+	bool quiet;
+};
+
+static void sweep_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: slabsim sweep --trace F [--trace G]... --policy P[,Q]... [--set NAME=VALUES]...\n"
+"                     [--cpus N[,M]...] [--jobs N] --db FILE [RUN OPTION]...\n"
+"\n"
+"Runs the cartesian product of the traces, the policies (or presets, or 'all'),\n"
+"the cpu counts and the values of every --set parameter, each run exactly as\n"
+"'slabsim run' would, on N worker processes, and records every run in FILE in\n"
+"its own transaction.  A configuration already in FILE (same config digest) is\n"
+"skipped, so a sweep that was stopped (Ctrl-C, kill) finishes the rest when it\n"
+"is run again.  Results do not depend on N: every run is a pure function of its\n"
+"configuration.\n"
+"\n"
+"VALUES is a comma-separated list of numbers or ranges: A..B (step 1), A..B+S\n"
+"(step S), A..B*F (each value F times the previous), e.g. size=8..128*2 is\n"
+"8,16,32,64,128.  A parameter applies to the policies that have it; the others\n"
+"run once per remaining combination.\n"
+"\n"
+"Options:\n"
+"  -t, --trace F        a trace (repeatable, up to 16)\n"
+"  -p, --policy LIST    policies or presets, comma-separated, or 'all'\n"
+"  -s, --set NAME=VALUES  a swept parameter (repeatable)\n"
+"  -c, --cpus LIST      simulated cpu counts (default 4)\n"
+"  -j, --jobs N         worker processes (default: the number of cores)\n"
+"  -d, --db FILE        the database (required)\n"
+"  -q, --quiet          no progress\n"
+"  plus the machine, time and reshaping options of 'slabsim run' (--nodes,\n"
+"  --timing, --replicate, --initial-state, --seed, ...), the same for every run\n"
+"  -h, --help           show this help\n"
+"\n"
+"Progress goes to standard error: a line redrawn in place on a terminal, one\n"
+"line per run otherwise.\n"
+"\n"
+"Example:\n"
+"  slabsim sweep --trace traces/samples/fork_exec.trace.xz --policy pcarray \\\n"
+"      --set size=8..128*2 --set batch=4,8,16 --cpus 4,16 --timing closed --db sweep.db\n");
+}
+
+/* Appends the values of one list item ("8", "8..128*2", "1..10+3"). */
+static int sweep_parse_item(const char *s, long *v, unsigned *n)
+{
+	char *end;
+	long a = strtol(s, &end, 10), b, step = 1;
+	bool geometric = false;
+
+	if (end == s)
+		return -EINVAL;
+	if (!*end) {
+		if (*n == SWEEP_MAX_VALUES)
+			return -E2BIG;
+		v[(*n)++] = a;
+		return 0;
+	}
+	if (strncmp(end, "..", 2))
+		return -EINVAL;
+	s = end + 2;
+	b = strtol(s, &end, 10);
+	if (end == s)
+		return -EINVAL;
+	if (*end == '*' || *end == '+') {
+		geometric = *end == '*';
+		s = end + 1;
+		step = strtol(s, &end, 10);
+		if (end == s || step < (geometric ? 2 : 1))
+			return -EINVAL;
+	}
+	if (*end || b < a || (geometric && a <= 0))
+		return -EINVAL;
+	for (long x = a; x <= b; x = geometric ? x * step : x + step) {
+		if (*n == SWEEP_MAX_VALUES)
+			return -E2BIG;
+		v[(*n)++] = x;
+	}
+	return 0;
+}
+
+static int sweep_parse_list(const char *list, long *v, unsigned *n)
+{
+	char buf[1024], *save = NULL;
+	int rc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *item = strtok_r(buf, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save))
+		rc = sweep_parse_item(item, v, n);
+	return rc ? rc : (*n ? 0 : -EINVAL);
+}
+
+static int sweep_parse_set(struct sweep *sw, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct sweep_axis *ax;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(ax->name) || sw->naxes == SWEEP_MAX_AXES) {
+		cli_error("sweep: --set '%s': expected NAME=VALUES", arg);
+		return CLI_EXIT_USAGE;
+	}
+	ax = &sw->axis[sw->naxes++];
+	snprintf(ax->name, sizeof(ax->name), "%.*s", (int)(eq - arg), arg);
+	if (sweep_parse_list(eq + 1, ax->v, &ax->n)) {
+		cli_error("sweep: --set %s: expected numbers or ranges A..B, A..B+S, A..B*F (at most %d values)",
+			  arg, SWEEP_MAX_VALUES);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int sweep_parse(int argc, char **argv, struct sweep *sw)
+{
+	static const struct option opts[] = {
+		RUNOPTS_LONG_OPTIONS,
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long v[SWEEP_MAX_VALUES];
+	unsigned n = 0;
+	long jobs;
+	int ch, rc;
+
+	runopts_init(&sw->ro);
+	sw->jobs = (unsigned)SIM_MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, RUNOPTS_SHORT "j:d:qh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (sw->ntraces == SWEEP_MAX_TRACES) {
+				cli_error("sweep: at most %d traces", SWEEP_MAX_TRACES);
+				return CLI_EXIT_USAGE;
+			}
+			sw->trace[sw->ntraces++] = optarg;
+			sw->ro.trace = optarg;
+			break;
+		case 's':
+			if ((rc = sweep_parse_set(sw, optarg)))
+				return rc;
+			break;
+		case 'c':
+			n = 0;
+			if (sweep_parse_list(optarg, v, &n)) {
+				cli_error("sweep: --cpus '%s': expected numbers or ranges", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			for (unsigned i = 0; i < n; i++) {
+				if (v[i] < 1 || v[i] > SIM_MAX_CPUS) {
+					cli_error("sweep: --cpus %ld: expected 1 to %d", v[i], SIM_MAX_CPUS);
+					return CLI_EXIT_USAGE;
+				}
+				sw->cpus[sw->ncpus++] = (unsigned)v[i];
+			}
+			break;
+		case 'j':
+			if (cli_parse_long(optarg, 1, 1024, &jobs)) {
+				cli_error("sweep: --jobs '%s': expected 1 to 1024", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			sw->jobs = (unsigned)jobs;
+			break;
+		case 'd': sw->db_path = optarg; break;
+		case 'q': sw->quiet = true; break;
+		case 'h': sweep_usage(stdout); return -1;
+		default:
+			if ((rc = runopts_parse(&sw->ro, ch, optarg, "sweep")))
+				return rc;
+		}
+	}
+	if (optind < argc) {
+		cli_error("sweep: unexpected argument '%s' (try 'slabsim sweep --help')", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (!sw->db_path) {
+		cli_error("sweep: --db FILE is required");
+		return CLI_EXIT_USAGE;
+	}
+	if (!sw->ncpus)
+		sw->cpus[sw->ncpus++] = sw->ro.mach.ncpus;
+	rc = runopts_finish(&sw->ro, "sweep", true);
+	for (unsigned i = 0; !rc && i < sw->ncpus; i++) {
+		struct sim_machine_config m = sw->ro.mach;
+		const char *why;
+
+		m.ncpus = sw->cpus[i];
+		if (sim_machine_config_check(&m, &why)) {
+			cli_error("sweep: --cpus %u: %s", sw->cpus[i], why);
+			rc = CLI_EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
+/* Every --set axis names a parameter of at least one listed policy, and every value fits it. */
+static int sweep_check_axes(const struct sweep *sw)
+{
+	for (unsigned a = 0; a < sw->naxes; a++) {
+		bool any = false;
+
+		for (unsigned p = 0; p < sw->ro.npol; p++) {
+			const struct sim_policy_ops *ops = sw->ro.pol[p].ops;
+			int i = policy_param_index(ops, sw->axis[a].name);
+
+			if (i < 0)
+				continue;
+			any = true;
+			for (unsigned k = 0; k < sw->axis[a].n; k++) {
+				long x = sw->axis[a].v[k];
+
+				if (x < ops->params[i].min || x > ops->params[i].max) {
+					cli_error("sweep: --set %s=%ld is out of range [%ld, %ld] for %s", sw->axis[a].name,
+						  x, ops->params[i].min, ops->params[i].max, ops->name);
+					return CLI_EXIT_USAGE;
+				}
+			}
+		}
+		if (!any) {
+			cli_error("sweep: --set %s: no listed policy has parameter '%s'", sw->axis[a].name,
+				  sw->axis[a].name);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* The run configuration of a job. */
+static void sweep_job_config(const struct sweep *sw, const struct sweep_job *j, struct sim_run_config *cfg,
+			     struct sim_param_values *pv)
+{
+	const struct runopts_policy *p = &sw->ro.pol[j->policy];
+
+	runopts_run_config(&sw->ro, j->policy, cfg);
+	cfg->mach = sw->mach[j->trace];
+	cfg->mach.ncpus = j->cpus;
+	*pv = p->pv;
+	for (unsigned a = 0; a < sw->naxes; a++) {
+		int i = policy_param_index(p->ops, sw->axis[a].name);
+
+		if (i < 0)
+			continue;
+		pv->v[i] = j->value[a];
+		pv->is_auto[i] = false;
+		cfg->param_value[i] = j->value[a];
+		cfg->param_auto[i] = false;
+	}
+}
+
+/* Adds the jobs of one trace, policy and cpu count: every combination of the policy's axes. */
+static void sweep_add_jobs(struct sweep *sw, unsigned t, unsigned p, unsigned cpus, unsigned a,
+			   struct sweep_job *cur, size_t *cap)
+{
+	const struct sim_policy_ops *ops = sw->ro.pol[p].ops;
+
+	if (a == sw->naxes) {
+		struct sim_run_config cfg;
+		struct sim_param_values pv;
+
+		cur->trace = t;
+		cur->policy = p;
+		cur->cpus = cpus;
+		sweep_job_config(sw, cur, &cfg, &pv);
+		sim_run_config_digest(&cfg, sw->w[t].digest, cur->digest);
+		xgrow((void **)&sw->job, cap, sw->njobs + 1, sizeof(*sw->job));
+		sw->job[sw->njobs++] = *cur;
+		return;
+	}
+	if (policy_param_index(ops, sw->axis[a].name) < 0) {
+		cur->value[a] = 0;
+		sweep_add_jobs(sw, t, p, cpus, a + 1, cur, cap);
+		return;
+	}
+	for (unsigned k = 0; k < sw->axis[a].n; k++) {
+		cur->value[a] = sw->axis[a].v[k];
+		sweep_add_jobs(sw, t, p, cpus, a + 1, cur, cap);
+	}
+}
+
+/* Runs and records one job; 0 or -1 (error printed). */
+static int sweep_run_job(const struct sweep *sw, struct db *db, const struct sweep_job *j, int64_t trace_id)
+{
+	const struct sim_workload *w = &sw->w[j->trace];
+	struct sim_run_config cfg;
+	struct sim_param_values pv;
+	struct sim_stats *st = NULL;
+	struct db_run_info info;
+	struct timespec t0, t1;
+	char err[1024];
+	int rc;
+
+	sweep_job_config(sw, j, &cfg, &pv);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = sim_replay(w, &cfg, sw->ro.pol[j->policy].ops, &pv, NULL, &st, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc) {
+		cli_error("sweep: %s on %s: %s", cfg.policy, w->source, err);
+		return -1;
+	}
+	memset(&info, 0, sizeof(info));
+	memcpy(info.config_digest, j->digest, sizeof(info.config_digest));
+	info.rng_type = gsl_rng_mt19937->name;
+	info.wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	info.started_at = time(NULL);
+	rc = db_run_record(db, trace_id, &info, &cfg, st, w, NULL, err, sizeof(err));
+	sim_stats_destroy(st);
+	if (rc && rc != -EEXIST) {
+		cli_error("sweep: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A worker: jobs k, k + n, k + 2n, ... of those not yet recorded; one line per run on out. */
+static int sweep_worker(const struct sweep *sw, const size_t *todo, size_t ntodo, unsigned k, unsigned n, int out)
+{
+	int64_t trace_id[SWEEP_MAX_TRACES];
+	struct db *db;
+	char err[1024];
+
+	if (db_open(sw->db_path, 0, &db, err, sizeof(err))) {
+		cli_error("sweep: %s", err);
+		return CLI_EXIT_FAIL;
+	}
+	for (unsigned t = 0; t < sw->ntraces; t++) {
+		if (db_trace_id(db, &sw->w[t], &trace_id[t], err, sizeof(err))) {
+			cli_error("sweep: %s", err);
+			db_close(db);
+			return CLI_EXIT_FAIL;
+		}
+	}
+	for (size_t i = k; i < ntodo; i += n) {
+		const struct sweep_job *j = &sw->job[todo[i]];
+		char line[64];
+		int len;
+
+		if (sweep_run_job(sw, db, j, trace_id[j->trace])) {
+			db_close(db);
+			return CLI_EXIT_FAIL;
+		}
+		len = snprintf(line, sizeof(line), "%zu\n", todo[i]);
+		if (write(out, line, (size_t)len) != len)
+			break;
+	}
+	db_close(db);
+	return CLI_EXIT_OK;
+}
+
+static void sweep_progress(const struct sweep *sw, size_t done, size_t total, double t0, const struct sweep_job *j)
+{
+	struct timespec now;
+	double el, rate;
+
+	if (sw->quiet)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (double)now.tv_sec + (double)now.tv_nsec / 1e9 - t0;
+	rate = el > 0 ? (double)done / el : 0;
+	if (cli_stderr_is_tty()) {
+		fprintf(stderr, "\rslabsim: sweep: %zu/%zu runs, %.2f runs/s, %.0f s left   ", done, total, rate,
+			rate > 0 ? (double)(total - done) / rate : 0.0);
+		if (done == total)
+			fputc('\n', stderr);
+	} else {
+		const struct runopts_policy *p = &sw->ro.pol[j->policy];
+
+		fprintf(stderr, "slabsim: sweep: %zu/%zu %s %s cpus=%u config %s\n", done, total,
+			p->preset[0] ? p->preset : p->ops->name, sw->trace[j->trace], j->cpus, j->digest);
+	}
+}
+
+static volatile sig_atomic_t sweep_stop;
+
+static void sweep_on_signal(int sig)
+{
+	sweep_stop = sig;
+}
+
+/* Forks the workers, follows their progress, waits for them. */
+static int sweep_run(struct sweep *sw, const size_t *todo, size_t ntodo)
+{
+	unsigned n = (unsigned)SIM_MIN((size_t)sw->jobs, ntodo);
+	pid_t *pid = xcalloc(n ? n : 1, sizeof(*pid));
+	struct sigaction sa = { .sa_handler = sweep_on_signal };
+	struct timespec ts;
+	int fd[2], rc = CLI_EXIT_OK;
+	size_t done = 0;
+	double t0;
+	FILE *in;
+	char line[64];
+
+	if (pipe(fd)) {
+		cli_error("sweep: pipe: %s", strerror(errno));
+		free(pid);
+		return CLI_EXIT_FAIL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	fflush(NULL);
+	for (unsigned k = 0; k < n; k++) {
+		pid[k] = fork();
+		if (pid[k] == 0) {
+			close(fd[0]);
+			_exit(sweep_worker(sw, todo, ntodo, k, n, fd[1]));
+		}
+	}
+	close(fd[1]);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	in = fdopen(fd[0], "r");
+	while (in && fgets(line, sizeof(line), in)) {
+		size_t j = strtoul(line, NULL, 10);
+
+		sweep_progress(sw, ++done, ntodo, t0, &sw->job[j < sw->njobs ? j : 0]);
+	}
+	if (sweep_stop)
+		for (unsigned k = 0; k < n; k++)
+			kill(pid[k], SIGTERM);
+	for (unsigned k = 0; k < n; k++) {
+		int status;
+
+		while (waitpid(pid[k], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			rc = CLI_EXIT_FAIL;
+	}
+	if (in)
+		fclose(in);
+	free(pid);
+	if (sweep_stop) {
+		cli_error("sweep: stopped after %zu of %zu runs; run the same command again to finish", done, ntodo);
+		return 128 + (int)sweep_stop;
+	}
+	return rc;
+}
+
+/* The jobs whose configuration is not in the database yet. */
+static int sweep_todo(const struct sweep *sw, size_t **todo, size_t *ntodo)
+{
+	struct db *db;
+	char err[1024];
+	int rc = 0;
+
+	*todo = xmalloc((sw->njobs ? sw->njobs : 1) * sizeof(**todo));
+	*ntodo = 0;
+	if (db_open(sw->db_path, 0, &db, err, sizeof(err))) {
+		cli_error("sweep: %s", err);
+		return -1;
+	}
+	/* the traces are recorded here, once, before the workers look them up */
+	for (unsigned t = 0; t < sw->ntraces && !rc; t++) {
+		int64_t id;
+
+		rc = db_trace_id(db, &sw->w[t], &id, err, sizeof(err));
+	}
+	for (size_t i = 0; i < sw->njobs && !rc; i++) {
+		bool exists;
+
+		rc = db_run_exists(db, sw->job[i].digest, &exists, err, sizeof(err));
+		if (!rc && !exists)
+			(*todo)[(*ntodo)++] = i;
+	}
+	if (rc)
+		cli_error("sweep: %s", err);
+	db_close(db);
+	return rc ? -1 : 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep *sw = xcalloc(1, sizeof(*sw));
+	struct sweep_job cur = { 0 };
+	size_t cap = 0, *todo = NULL, ntodo = 0;
+	unsigned loaded = 0;
+	int rc = sweep_parse(argc, argv, sw);
+
+	if (rc < 0) {
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (rc || (rc = sweep_check_axes(sw)))
+		goto out;
+	if (!sw->ntraces) {
+		cli_error("sweep: --trace FILE is required");
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	for (; loaded < sw->ntraces; loaded++) {
+		sw->ro.trace = sw->trace[loaded];
+		sw->ro.mach.warmup_events = 0;
+		if (runopts_load_trace(&sw->ro, &sw->w[loaded], sw->quiet, "sweep")) {
+			rc = CLI_EXIT_FAIL;
+			goto out;
+		}
+		sw->mach[loaded] = sw->ro.mach;
+	}
+	for (unsigned t = 0; t < sw->ntraces; t++)
+		for (unsigned p = 0; p < sw->ro.npol; p++)
+			for (unsigned c = 0; c < sw->ncpus; c++)
+				sweep_add_jobs(sw, t, p, sw->cpus[c], 0, &cur, &cap);
+	if (sweep_todo(sw, &todo, &ntodo)) {
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (!sw->quiet)
+		fprintf(stderr, "slabsim: sweep: %zu configurations, %zu already in %s, %zu to run on %u workers\n",
+			sw->njobs, sw->njobs - ntodo, sw->db_path, ntodo, (unsigned)SIM_MIN((size_t)sw->jobs, ntodo));
+	if (ntodo)
+		rc = sweep_run(sw, todo, ntodo);
+out:
+	for (unsigned t = 0; t < loaded; t++)
+		sim_workload_fini(&sw->w[t]);
+	free(todo);
+	free(sw->job);
+	free(sw);
+	return rc;
+}
