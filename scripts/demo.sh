@@ -23,6 +23,23 @@ echo "== every policy, the capture replicated x4 onto 16 cpus in 2 nodes, closed
 "$bin" run --trace "$trace" --policy all --replicate 4 --cpus 16 --nodes 2 --map spread --timing closed --db "$db"
 
 echo
+echo "== a sweep of the per-cpu array's size and batch (16 cpus, 2 nodes, closed loop)"
+"$bin" sweep --trace "$trace" --policy pcarray --set size=8..64*2 --set batch=4,8,16 \
+	--replicate 4 --cpus 16 --nodes 2 --map spread --timing closed --db "$db"
+sqlite3 -column -header "$db" "
+SELECT (SELECT value FROM run_param WHERE run_id = s.run_id AND name = 'size') AS size,
+       (SELECT value FROM run_param WHERE run_id = s.run_id AND name = 'batch') AS batch,
+       printf('%.4f', (SELECT value FROM counter_total WHERE run_id = s.run_id AND name = 'cpu_cache_refill')
+              * 1.0 / ops) AS refilled_per_op,
+       printf('%.4f', alloc_xfers_per_op) AS xfer_op,
+       printf('%.0f KiB', peak_slab_bytes / 1024.0) AS peak_mem,
+       printf('%.1f', alloc_mean_cycles) AS alloc_cyc
+FROM summary s JOIN run r ON r.id = s.run_id
+WHERE r.policy = 'pcarray' AND r.preset = '' AND r.timing = 'closed'
+  AND EXISTS (SELECT 1 FROM run_param WHERE run_id = r.id AND name = 'batch' AND is_auto = 0)
+ORDER BY size, batch;"
+
+echo
 echo "== the runs in $db (view 'summary')"
 sqlite3 -column -header "$db" "
 SELECT run_id, coalesce(nullif(preset, ''), policy) AS policy, cpus, nodes, timing,
