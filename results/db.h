@@ -141,4 +141,13 @@ int db_exec_query(struct db *db, const char *sql,
 		  int (*cb)(void *arg, int ncol, char **vals, char **names), void *arg,
 		  char *err, size_t errlen);
 
+/*
+ * Merges the shard database at path into db (a distributed sweep's job
+ * results): traces new to db by digest, runs new by config digest with all
+ * their rows, in one transaction.  A shard of another schema version, or no
+ * slabsim database, is refused with a message and nothing is merged.
+ * *added and *skipped count the shard's runs copied and already present.
+ */
+int db_merge_shard(struct db *db, const char *path, int64_t *added, int64_t *skipped, char *err, size_t errlen);
+
 #endif
