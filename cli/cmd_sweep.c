@@ -57,6 +57,10 @@ struct sweep {
 	unsigned jobs;
 	const char *db_path;
 	bool quiet;
+	const char *emit;			/* --emit-jobs FILE */
+	const char *shard_dir;			/* --shard-dir DIR */
+	char common[8192];			/* the run options every job repeats, shell-quoted */
+	size_t ncommon;
 };
 
 static void sweep_usage(FILE *f)
@@ -86,6 +90,14 @@ static void sweep_usage(FILE *f)
 "  -j, --jobs N         worker processes (default: the number of cores)\n"
 "  -d, --db FILE        the database (required)\n"
 "  -q, --quiet          no progress\n"
+"      --emit-jobs FILE write one self-contained 'slabsim run' command per job\n"
+"                       not yet in --db to FILE instead of running them, each\n"
+"                       writing its own shard database in --shard-dir (default\n"
+"                       shards/), and FILE.sbatch, a Slurm job array running\n"
+"                       them; run FILE with GNU parallel ('parallel < FILE', or\n"
+"                       over ssh with --sshloginfile) or 'sbatch FILE.sbatch',\n"
+"                       then 'slabsim merge DB SHARD-DIR/*.db'\n"
+"      --shard-dir DIR  where the emitted jobs write their databases\n"
 "  plus the machine, time and reshaping options of 'slabsim run' (--nodes,\n"
 "  --timing, --replicate, --initial-state, --seed, ...), the same for every run\n"
 "  -h, --help           show this help\n"
@@ -166,12 +178,60 @@ static int sweep_parse_set(struct sweep *sw, const char *arg)
 	return 0;
 }
 
+/* Writes text into out as one shell word: in single quotes, each ' as '\''. */
+static void sweep_shell_quote(const char *text, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (len < 3)
+		return;
+	out[n++] = '\'';
+	for (const char *c = text; *c && n + 6 < len; c++) {
+		if (*c == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else {
+			out[n++] = *c;
+		}
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
+static void sweep_common_add(struct sweep *sw, const char *word)
+{
+	int n = snprintf(sw->common + sw->ncommon, sizeof(sw->common) - sw->ncommon, " %s", word);
+
+	if (n > 0 && (size_t)n < sizeof(sw->common) - sw->ncommon)
+		sw->ncommon += (size_t)n;
+}
+
+/* Keeps a run option (machine, time, reshaping) for the emitted job lines. */
+static void sweep_keep_option(struct sweep *sw, const struct option *opts, int ch, const char *arg)
+{
+	for (const struct option *o = opts; o->name; o++) {
+		char word[1100];
+
+		if (o->val != ch)
+			continue;
+		snprintf(word, sizeof(word), "--%s", o->name);
+		sweep_common_add(sw, word);
+		if (o->has_arg != no_argument && arg) {
+			sweep_shell_quote(arg, word, sizeof(word));
+			sweep_common_add(sw, word);
+		}
+		return;
+	}
+}
+
 static int sweep_parse(int argc, char **argv, struct sweep *sw)
 {
 	static const struct option opts[] = {
 		RUNOPTS_LONG_OPTIONS,
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "emit-jobs", required_argument, NULL, 'E' },
+		{ "shard-dir", required_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -220,11 +280,15 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw)
 			sw->jobs = (unsigned)jobs;
 			break;
 		case 'd': sw->db_path = optarg; break;
+		case 'E': sw->emit = optarg; break;
+		case 'D': sw->shard_dir = optarg; break;
 		case 'q': sw->quiet = true; break;
 		case 'h': sweep_usage(stdout); return -1;
 		default:
 			if ((rc = runopts_parse(&sw->ro, ch, optarg, "sweep")))
 				return rc;
+			if (ch != 'p')	/* each job names its own policy */
+				sweep_keep_option(sw, opts, ch, optarg);
 		}
 	}
 	if (optind < argc) {
@@ -237,6 +301,8 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw)
 	}
 	if (!sw->ncpus)
 		sw->cpus[sw->ncpus++] = sw->ro.mach.ncpus;
+	if (!sw->shard_dir)
+		sw->shard_dir = "shards";
 	rc = runopts_finish(&sw->ro, "sweep", true);
 	for (unsigned i = 0; !rc && i < sw->ncpus; i++) {
 		struct sim_machine_config m = sw->ro.mach;
@@ -492,6 +558,58 @@ static int sweep_run(struct sweep *sw, const size_t *todo, size_t ntodo)
 	return rc;
 }
 
+/* One shell line per job, each writing its own shard database; and a Slurm array script. */
+static int sweep_emit(const struct sweep *sw, const size_t *todo, size_t ntodo)
+{
+	char self[4096], q[4200], sbatch[4200];
+	const char *dir = sw->shard_dir;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f = fopen(sw->emit, "w"), *s;
+
+	if (!f) {
+		cli_error("sweep: --emit-jobs %s: %s", sw->emit, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	self[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(self, sizeof(self), "slabsim");
+	for (size_t i = 0; i < ntodo; i++) {
+		const struct sweep_job *j = &sw->job[todo[i]];
+		const struct runopts_policy *p = &sw->ro.pol[j->policy];
+
+		sweep_shell_quote(self, q, sizeof(q));
+		fprintf(f, "%s run -q", q);
+		sweep_shell_quote(sw->trace[j->trace], q, sizeof(q));
+		fprintf(f, " --trace %s --policy %s --cpus %u", q, p->preset[0] ? p->preset : p->ops->name, j->cpus);
+		for (unsigned a = 0; a < sw->naxes; a++)
+			if (policy_param_index(p->ops, sw->axis[a].name) >= 0)
+				fprintf(f, " --set %s=%ld", sw->axis[a].name, j->value[a]);
+		snprintf(sbatch, sizeof(sbatch), "%s/%s.db", dir, j->digest);
+		sweep_shell_quote(sbatch, q, sizeof(q));
+		fprintf(f, "%s --db %s\n", sw->common, q);
+	}
+	if (fclose(f)) {
+		cli_error("sweep: --emit-jobs %s: %s", sw->emit, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	snprintf(sbatch, sizeof(sbatch), "%s.sbatch", sw->emit);
+	s = fopen(sbatch, "w");
+	if (!s) {
+		cli_error("sweep: %s: %s", sbatch, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	sweep_shell_quote(sw->emit, q, sizeof(q));
+	fprintf(s, "#!/bin/sh\n# Slurm job array: one job per line of %s.\n"
+		   "#SBATCH --job-name=slabsim-sweep\n#SBATCH --array=1-%zu\n#SBATCH --cpus-per-task=1\n"
+		   "sed -n \"${SLURM_ARRAY_TASK_ID}p\" %s | sh\n", sw->emit, ntodo, q);
+	fclose(s);
+	if (!sw->quiet)
+		fprintf(stderr, "slabsim: sweep: wrote %zu jobs to %s and a Slurm array script to %s; each job "
+			"writes %s/<config digest>.db (create that directory first); then: slabsim merge %s %s/*.db\n",
+			ntodo, sw->emit, sbatch, dir, sw->db_path, dir);
+	return CLI_EXIT_OK;
+}
+
 /* The jobs whose configuration is not in the database yet. */
 static int sweep_todo(const struct sweep *sw, size_t **todo, size_t *ntodo)
 {
@@ -560,10 +678,12 @@ int cmd_sweep(int argc, char **argv)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
-	if (!sw->quiet)
+	if (!sw->quiet && !sw->emit)
 		fprintf(stderr, "slabsim: sweep: %zu configurations, %zu already in %s, %zu to run on %u workers\n",
 			sw->njobs, sw->njobs - ntodo, sw->db_path, ntodo, (unsigned)SIM_MIN((size_t)sw->jobs, ntodo));
-	if (ntodo)
+	if (sw->emit)
+		rc = sweep_emit(sw, todo, ntodo);
+	else if (ntodo)
 		rc = sweep_run(sw, todo, ntodo);
 out:
 	for (unsigned t = 0; t < loaded; t++)

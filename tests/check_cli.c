@@ -95,7 +95,7 @@ START_TEST(test_help_everywhere)
 {
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
-		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help",
+		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -356,6 +356,53 @@ START_TEST(test_sweep_jobs_and_resume)
 }
 END_TEST
 
+START_TEST(test_sweep_emit_jobs_gnu_parallel_merge)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[2048], cmd[4096], direct[512], merged[512], bad[512];
+	const char *sweep = "sweep -q --trace " SAMPLE " --policy pcarray,slub-2007 --set size=8..32*2 "
+			    "--set batch=4,8 --cpus 2,4 --timing closed";
+	char *a, *b;
+
+	snprintf(direct, sizeof(direct), "%s/direct.db", dir);
+	snprintf(merged, sizeof(merged), "%s/merged.db", dir);
+	snprintf(args, sizeof(args), "%s --db '%s'", sweep, direct);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the direct sweep should succeed: %s", r->err);
+	/* the same sweep as one job per line, run by GNU parallel, then merged */
+	snprintf(args, sizeof(args), "%s --db '%s' --emit-jobs '%s/jobs.txt' --shard-dir '%s/shards'", sweep, merged, dir, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "--emit-jobs should succeed: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/shards' && cd '%s' && parallel --jobs 2 < '%s/jobs.txt' && "
+		 "test -s '%s/jobs.txt.sbatch'", dir, getenv("SLABSIM_SRCDIR") ? getenv("SLABSIM_SRCDIR") : ".", dir, dir);
+	ck_assert_msg(system(cmd) == 0, "GNU parallel should run every emitted job");
+	snprintf(args, sizeof(args), "merge '%s' '%s'/shards/*.db", merged, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && strstr(r->out, "14 runs added"), "merge should add the 14 runs: %s%s", r->out, r->err);
+	a = db_results(direct);
+	b = db_results(merged);
+	ck_assert_msg(strcmp(a, b) == 0, "jobs run by GNU parallel and merged should equal the direct sweep");
+	/* merging again adds nothing */
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && db_count(merged, "run") == 14, "a second merge should add nothing: %s", r->err);
+	/* a shard of another schema version is refused, and nothing changes */
+	snprintf(bad, sizeof(bad), "%s/old.db", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && sqlite3 '%s' \"UPDATE meta SET schema_version = 99\"", direct, bad, bad);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(args, sizeof(args), "merge '%s' '%s'", merged, bad);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "99"), "a shard of schema version 99 should be refused: %s", r->err);
+	ck_assert_int_eq(db_count(merged, "run"), 14);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(a);
+	free(b);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -369,6 +416,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_run_compares_policies);
 	tcase_add_test(tc, test_trace_reshape_writes_native);
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
+	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
 	suite_add_tcase(s, tc);
 	return s;
 }
