@@ -21,6 +21,7 @@ int cmd_policies(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 /* `slabsim trace reshape`, dispatched by cmd_trace(). */
 int cmd_trace_reshape(int argc, char **argv);
 

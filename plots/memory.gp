@@ -5,7 +5,8 @@
 # Output (out): PNG.  Optional: title.
 if (!exists("in") || !exists("out") || !exists("nruns")) { print "usage: gnuplot -e \"in='m.csv'; out='m.png'; nruns=2\" memory.gp"; exit }
 if (!exists("title")) title = "Slab memory held over time"
-set terminal pngcairo size 1100,600 font ",10"
+if (!exists("fmt")) fmt = "png"
+if (fmt eq "svg") { set terminal svg size 1100,600 dynamic font ",10" } else { set terminal pngcairo size 1100,600 font ",10" }
 set output out
 set datafile separator ","
 set title title noenhanced

@@ -7,7 +7,8 @@
 if (!exists("in") || !exists("out")) { print "usage: gnuplot -e \"in='x.csv'; out='x.png'\" policies.gp"; exit }
 if (!exists("title")) title = "Lock acquisitions per operation"
 if (!exists("ncols")) ncols = 4
-set terminal pngcairo size 1300,650 font ",10"
+if (!exists("fmt")) fmt = "png"
+if (fmt eq "svg") { set terminal svg size 1300,650 dynamic font ",10" } else { set terminal pngcairo size 1300,650 font ",10" }
 set output out
 set datafile separator ","
 set title title noenhanced

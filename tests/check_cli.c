@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/sim.h"
 #include "sim/xalloc.h"
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
@@ -95,7 +96,7 @@ START_TEST(test_help_everywhere)
 {
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
-		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help",
+		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help", "plot --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -403,6 +404,49 @@ START_TEST(test_sweep_emit_jobs_gnu_parallel_merge)
 }
 END_TEST
 
+static bool file_is_png(const char *path)
+{
+	unsigned char m[8] = { 0 };
+	FILE *f = fopen(path, "rb");
+	bool ok = f && fread(m, 1, 8, f) == 8 && !memcmp(m, "\x89PNG\r\n\x1a\n", 8);
+
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+START_TEST(test_plot_draws_from_database)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[2048], db[512], png[600], cmd[1024];
+	static const char *const kinds[] = { "locks", "memory", "latency", "pareto", "param-pcarray-cycles" };
+
+	snprintf(db, sizeof(db), "%s/p.db", dir);
+	snprintf(args, sizeof(args), "sweep -q --trace " SAMPLE " --policy pcarray --set size=8,16 --set batch=4,8 "
+		 "--timing closed --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the sweep should succeed: %s", r->err);
+	snprintf(args, sizeof(args), "plot --db '%s' --list", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && strstr(r->out, "4 runs") && strstr(r->out, "pareto"), "--list: %s", r->out);
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/plots'", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "plot should draw every kind: %s", r->err);
+	for (unsigned i = 0; i < SIM_ARRAY_SIZE(kinds); i++) {
+		snprintf(png, sizeof(png), "%s/plots/%s.png", dir, kinds[i]);
+		ck_assert_msg(file_is_png(png), "%s should be a PNG image", png);
+	}
+	snprintf(args, sizeof(args), "plot --db '%s/none.db'", dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "none.db"), "a missing database should be named: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -417,6 +461,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_trace_reshape_writes_native);
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
 	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
+	tcase_add_test(tc, test_plot_draws_from_database);
 	suite_add_tcase(s, tc);
 	return s;
 }
