@@ -38,6 +38,8 @@ static const struct {
 	{ "memory", "slab memory held over simulated time, a line per run (first 12)" },
 	{ "latency", "cumulative distribution of alloc latency in cycles, a line per run (first 12)" },
 	{ "pareto", "peak memory against lock acquisitions per op, a point per run, Pareto front marked" },
+	{ "cpus", "peak memory and lock acquisitions per op against the cpu count (runs of one trace and timing, e.g. a --cpus sweep with --replicate), a line per policy" },
+	{ "heatmap", "per policy with two swept parameters: mean alloc cycles over both" },
 	{ "param", "per policy with parameters swept (runs not from a preset): cycles and memory against the first, a line per value of the second and cpu count" },
 };
 
@@ -308,6 +310,111 @@ static int plot_param_policy(struct plot *p, const char *policy, const char *met
 	return rc;
 }
 
+/* A metric against the cpu count, a line per policy or preset (when runs differ in cpus). */
+static int plot_cpus_metric(struct plot *p, const char *metric, const char *ylabel, const char *kind)
+{
+	char sql[1024], path[4200], vars[512], last[160] = "";
+	sqlite3_stmt *st;
+	unsigned lines = 0;
+	FILE *f;
+
+	/* only runs of one trace and timing that differ in their cpu count make a line */
+	if (!plot_count(p->h, "SELECT count(*) FROM (SELECT 1 FROM run GROUP BY policy, preset, trace_id, timing "
+			      "HAVING count(DISTINCT cpus) > 1)"))
+		return 0;
+	f = plot_data(p, kind, path, sizeof(path));
+	if (!f)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(nullif(r.preset, ''), r.policy) || ' ' || r.timing || ' trace '"
+		 " || r.trace_id AS l, r.cpus, avg(%s) FROM run r JOIN summary s ON s.run_id = r.id "
+		 "WHERE (r.policy, r.preset, r.trace_id, r.timing) IN (SELECT policy, preset, trace_id, timing FROM run "
+		 "GROUP BY policy, preset, trace_id, timing HAVING count(DISTINCT cpus) > 1) "
+		 "GROUP BY l, r.cpus ORDER BY l, r.cpus", metric);
+	if (sqlite3_prepare_v2(p->h, sql, -1, &st, NULL)) {
+		fclose(f);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *l = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(l, last)) {
+			snprintf(last, sizeof(last), "%s", l);
+			fprintf(f, "%s\"%s\"\n", lines++ ? "\n\n" : "", l);
+		}
+		fprintf(f, "%d,%.9g\n", sqlite3_column_int(st, 1), sqlite3_column_double(st, 2));
+	}
+	sqlite3_finalize(st);
+	fclose(f);
+	snprintf(vars, sizeof(vars), "nlines=%u; xlabel='simulated cpus'; ylabel='%s'; logx=1; "
+		 "title='%s against the cpu count'", lines, ylabel, ylabel);
+	return plot_draw(p, kind, "param.gp", vars);
+}
+
+static int plot_cpus(struct plot *p)
+{
+	int rc = plot_cpus_metric(p, "s.peak_slab_bytes / 1024.0", "peak slab memory (KiB)", "cpus-memory");
+
+	if (!rc)
+		rc = plot_cpus_metric(p, "(SELECT coalesce(sum(acq_per_op), 0) FROM summary_lock WHERE run_id = r.id)",
+				      "lock acquisitions per op (all classes)", "cpus-locks");
+	return rc;
+}
+
+/* For one policy with two swept parameters: mean alloc cycles over both (runs on the most common cpu count). */
+static int plot_heatmap_policy(struct plot *p, const char *qpolicy, const char *name)
+{
+	char sql[2048], path[4200], vars[512], kind[96], x[32] = "", y[32] = "";
+	sqlite3_stmt *st;
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(sql, sizeof(sql), "SELECT name FROM run_param WHERE is_auto = 0 AND run_id IN (SELECT id FROM run "
+		 "WHERE policy = %s AND preset = '') GROUP BY name HAVING count(DISTINCT value) > 1 ORDER BY name",
+		 qpolicy);
+	if (sqlite3_prepare_v2(p->h, sql, -1, &st, NULL))
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW && !*y)
+		snprintf(*x ? y : x, sizeof(x), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!*y)
+		return 0;
+	snprintf(kind, sizeof(kind), "heatmap-%.40s", name);
+	f = plot_data(p, kind, path, sizeof(path));
+	if (!f)
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "SELECT px.value, py.value, avg(s.alloc_mean_cycles) FROM run r JOIN summary s ON s.run_id = r.id "
+		 "JOIN run_param px ON px.run_id = r.id AND px.name = '%s' AND px.is_auto = 0 "
+		 "JOIN run_param py ON py.run_id = r.id AND py.name = '%s' AND py.is_auto = 0 "
+		 "WHERE r.policy = %s AND r.preset = '' AND r.cpus = (SELECT cpus FROM run WHERE policy = %s "
+		 "GROUP BY cpus ORDER BY count(*) DESC, cpus LIMIT 1) GROUP BY px.value, py.value", x, y, qpolicy, qpolicy);
+	if (sqlite3_prepare_v2(p->h, sql, -1, &st, NULL)) {
+		fclose(f);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW && ++n)
+		fprintf(f, "%d,%d,%.9g\n", sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), sqlite3_column_double(st, 2));
+	sqlite3_finalize(st);
+	fclose(f);
+	snprintf(vars, sizeof(vars), "xlabel='%s'; ylabel='%s'; zlabel='mean alloc cycles'; "
+		 "title='%s: mean alloc cycles over %s and %s'", x, y, name, x, y);
+	return n ? plot_draw(p, kind, "heatmap.gp", vars) : 0;
+}
+
+static int plot_heatmap(struct plot *p)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(p->h, "SELECT DISTINCT quote(policy), policy FROM run ORDER BY policy", -1, &st, NULL))
+		return -1;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		rc = plot_heatmap_policy(p, (const char *)sqlite3_column_text(st, 0),
+					 (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int plot_param(struct plot *p)
 {
 	sqlite3_stmt *st;
@@ -343,6 +450,10 @@ static int plot_kind(struct plot *p, const char *kind)
 		return plot_pareto(p);
 	if (!strcmp(kind, "param"))
 		return plot_param(p);
+	if (!strcmp(kind, "cpus"))
+		return plot_cpus(p);
+	if (!strcmp(kind, "heatmap"))
+		return plot_heatmap(p);
 	cli_error("plot: unknown kind '%s' (try 'slabsim plot --help')", kind);
 	return -2;
 }
@@ -424,6 +535,6 @@ int cmd_plot(int argc, char **argv)
 	}
 	db_close(db);
 	if (rc == CLI_EXIT_OK && !p.drawn)
-		cli_warn("plot: %s has no runs to draw", db_path);
+		cli_warn("plot: nothing in %s to draw for these kinds (see --list)", db_path);
 	return rc;
 }

@@ -420,7 +420,8 @@ START_TEST(test_plot_draws_from_database)
 	char *dir = tutil_tmpdir();
 	struct result *r = xmalloc(sizeof(*r));
 	char args[2048], db[512], png[600], cmd[1024];
-	static const char *const kinds[] = { "locks", "memory", "latency", "pareto", "param-pcarray-cycles" };
+	static const char *const kinds[] = { "locks", "memory", "latency", "pareto", "param-pcarray-cycles",
+					     "heatmap-pcarray" };
 
 	snprintf(db, sizeof(db), "%s/p.db", dir);
 	snprintf(args, sizeof(args), "sweep -q --trace " SAMPLE " --policy pcarray --set size=8,16 --set batch=4,8 "
