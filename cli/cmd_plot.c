@@ -29,6 +29,7 @@ struct plot {
 	sqlite3 *h;
 	const char *out, *fmt, *scripts;
 	unsigned drawn;
+	bool quiet;		/* do not print the pictures' paths */
 };
 
 static const struct {
@@ -112,7 +113,8 @@ static int plot_draw(struct plot *p, const char *kind, const char *script, const
 		cli_error("plot: gnuplot failed on %s (is gnuplot installed? apt-get install gnuplot-nox)", sc);
 		return -1;
 	}
-	printf("%s\n", out);
+	if (!p->quiet)
+		printf("%s\n", out);
 	p->drawn++;
 	return 0;
 }
@@ -470,6 +472,22 @@ static void plot_list(sqlite3 *h)
 
 		printf("  %-8s %s%s\n", plot_kinds[i].name, ok ? "" : "(nothing to draw) ", plot_kinds[i].what);
 	}
+}
+
+int cli_plot_all(struct db *db, const char *out, const char *fmt, unsigned *drawn)
+{
+	struct plot p = { .h = db_sqlite(db), .out = out, .fmt = fmt, .quiet = true };
+	int rc = 0;
+
+	p.scripts = access("plots/policies.gp", R_OK) ? SLABSIM_DATADIR "/plots" : "plots";
+	if (mkdir(out, 0777) && errno != EEXIST) {
+		cli_error("plot: %s: %s", out, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(plot_kinds) && !rc; i++)
+		rc = plot_kind(&p, plot_kinds[i].name);
+	*drawn = p.drawn;
+	return rc;
 }
 
 int cmd_plot(int argc, char **argv)

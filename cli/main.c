@@ -15,6 +15,7 @@ static const struct {
 	{ "run", cmd_run, "replay a trace against a policy and record the cost" },
 	{ "sweep", cmd_sweep, "run the cartesian product of policies, parameters and cpus on worker processes" },
 	{ "plot", cmd_plot, "draw comparison plots of a results database with gnuplot" },
+	{ "report", cmd_report, "print the comparison of a database's runs and write report.html" },
 	{ "merge", cmd_merge, "merge the shard databases of a distributed sweep" },
 	{ "trace", cmd_trace, "import, analyse, generate or reshape traces" },
 	{ "policies", cmd_policies, "list policies, presets, parameters and the cost table" },

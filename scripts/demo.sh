@@ -75,9 +75,10 @@ GROUP BY r.id ORDER BY r.id;" > "$out/locks.csv"
 		n=$((n + 1))
 	done
 	gnuplot -e "in='$out/memory.csv'; out='$out/memory.png'; nruns=$n; title='fork_exec (Linux 6.1) on 4 cpus at trace speed: slab memory held'" "$top/plots/memory.gp"
-	"$bin" plot --db "$db" --out "$out/plots" > /dev/null 2>&1 || echo "demo: slabsim plot failed" >&2
+	"$bin" report --db "$db" --out "$out" > /dev/null || echo "demo: slabsim report failed" >&2
 	echo
 	echo "plots: $out/locks.png $out/memory.png, and every kind 'slabsim plot' draws in $out/plots/"
+	echo "report: $out/report.html (one self-contained page: tables, plots, every run's configuration)"
 else
 	echo "gnuplot not found: no plots (apt-get install gnuplot-nox)"
 fi

@@ -96,7 +96,7 @@ START_TEST(test_help_everywhere)
 {
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
-		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help", "plot --help",
+		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help", "plot --help", "report --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -438,6 +438,37 @@ START_TEST(test_plot_draws_from_database)
 		snprintf(png, sizeof(png), "%s/plots/%s.png", dir, kinds[i]);
 		ck_assert_msg(file_is_png(png), "%s should be a PNG image", png);
 	}
+	/* the report: one page, every picture embedded, a table row per run, every configuration */
+	snprintf(args, sizeof(args), "report --db '%s' --out '%s/rep'", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && strstr(r->out, "4 runs"), "report should succeed: %s%s", r->out, r->err);
+	{
+		char html[600], *page = xmalloc(1 << 22);
+		FILE *f;
+		size_t len;
+		unsigned imgs = 0, rows = 0, configs = 0;
+
+		snprintf(html, sizeof(html), "%s/rep/report.html", dir);
+		f = fopen(html, "r");
+		ck_assert_ptr_nonnull(f);
+		len = fread(page, 1, (1 << 22) - 1, f);
+		fclose(f);
+		page[len] = '\0';
+		for (char *q = page; (q = strstr(q, "<img ")); q++)
+			imgs++;
+		for (char *q = strstr(page, "<table id=\"runs\">"); q && (q = strstr(q + 1, "<tr><td>")) &&
+		     q < strstr(page, "<h2>Plots"); )
+			rows++;
+		for (char *q = page; (q = strstr(q, "<details class=\"config\">")); q++)
+			configs++;
+		ck_assert_msg(imgs >= 6 && strstr(page, "data:image/png;base64,iVBORw0KGgo"),
+			      "the report should embed the plots as PNG data (found %u)", imgs);
+		ck_assert_uint_eq(rows, 4);
+		ck_assert_uint_eq(configs, 4);
+		ck_assert_msg(strstr(page, "trace=") != NULL, "the configurations should be the full config text");
+		free(page);
+	}
+
 	snprintf(args, sizeof(args), "plot --db '%s/none.db'", dir);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "none.db"), "a missing database should be named: %s", r->err);
