@@ -52,20 +52,9 @@ static const struct variant variants[] = {
 	{ "slab", 16, 2, SIM_TIMING_CLOSED },
 };
 
-static struct sim_workload loaded[SIM_ARRAY_SIZE(traces)];
-static bool is_loaded[SIM_ARRAY_SIZE(traces)];
-
 static const struct sim_workload *trace_get(unsigned i)
 {
-	char err[512];
-
-	if (!is_loaded[i]) {
-		sim_workload_init(&loaded[i]);
-		ck_assert_msg(trace_load(tutil_srcpath(traces[i]), &loaded[i], err, sizeof(err)) == 0,
-			      "the bundled trace %s should load: %s", traces[i], err);
-		is_loaded[i] = true;
-	}
-	return &loaded[i];
+	return tutil_sample(traces[i]);
 }
 
 static void config_for(const struct variant *v, struct sim_run_config *cfg,
@@ -373,22 +362,13 @@ START_TEST(test_edge_cases)
 }
 END_TEST
 
-static void invariants_teardown(void)
-{
-	for (unsigned i = 0; i < SIM_ARRAY_SIZE(traces); i++)
-		if (is_loaded[i]) {
-			sim_workload_fini(&loaded[i]);
-			is_loaded[i] = false;
-		}
-}
-
 Suite *invariants_suite(void)
 {
 	Suite *s = suite_create("invariants");
 	TCase *tc = tcase_create("real traces");
 
 	tcase_set_timeout(tc, 600);
-	tcase_add_unchecked_fixture(tc, NULL, invariants_teardown);
+	tcase_add_unchecked_fixture(tc, NULL, tutil_samples_release);
 	tcase_add_test(tc, test_registry_valid);
 	tcase_add_loop_test(tc, test_books_balance, 0, (int)(SIM_ARRAY_SIZE(traces) * SIM_ARRAY_SIZE(variants)));
 	tcase_add_test(tc, test_same_seed_same_result);

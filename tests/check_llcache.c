@@ -357,29 +357,6 @@ static const struct variant variants[] = {
 
 #define HEAD_TRACE "traces/samples/fork_exec-head.trace.xz"
 
-static struct sim_workload head;
-static bool head_loaded;
-
-static const struct sim_workload *head_get(void)
-{
-	char err[512];
-
-	if (!head_loaded) {
-		sim_workload_init(&head);
-		ck_assert_msg(trace_load(tutil_srcpath(HEAD_TRACE), &head, err, sizeof(err)) == 0,
-			      "the bundled trace %s should load: %s", HEAD_TRACE, err);
-		head_loaded = true;
-	}
-	return &head;
-}
-
-static void head_teardown(void)
-{
-	if (head_loaded) {
-		sim_workload_fini(&head);
-		head_loaded = false;
-	}
-}
 
 /* Sum of a counter over the trace's caches only (not the element cache). */
 static uint64_t trace_cnt(struct sim_stats *st, enum sim_counter c)
@@ -433,7 +410,7 @@ static void check_books(struct sim_stats *st, const char *what, bool separate, b
 START_TEST(test_real_trace_books_balance)
 {
 	const struct variant *v = &variants[_i];
-	const struct sim_workload *w = head_get();
+	const struct sim_workload *w = tutil_sample(HEAD_TRACE);
 	const struct sim_policy_ops *ops = policy_find("llcache");
 	struct sim_param_values pv;
 	struct sim_run_config cfg;
@@ -481,7 +458,7 @@ Suite *llcache_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(real, 600);
-	tcase_add_unchecked_fixture(real, NULL, head_teardown);
+	tcase_add_unchecked_fixture(real, NULL, tutil_samples_release);
 	tcase_add_loop_test(real, test_real_trace_books_balance, 0, (int)SIM_ARRAY_SIZE(variants));
 	suite_add_tcase(s, real);
 	return s;

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include "sim/xalloc.h"
 #include "tests/tutil.h"
+#include "traces/load.h"
 
 const char *tutil_srcpath(const char *rel)
 {
@@ -72,4 +75,36 @@ void tutil_tiny_event(struct tiny *t, unsigned cpu, enum sim_ev_op op, uint32_t 
 	sim_workload_push(&t->w, &e);
 	if (op == SIM_EV_ALLOC && oid + 1 > t->w.nobjs)
 		t->w.nobjs = oid + 1;
+}
+
+#define TUTIL_MAX_SAMPLES 8
+
+static struct {
+	char *rel;
+	struct sim_workload w;
+} samples[TUTIL_MAX_SAMPLES];
+static unsigned nsamples;
+
+const struct sim_workload *tutil_sample(const char *rel)
+{
+	char err[512];
+
+	for (unsigned i = 0; i < nsamples; i++)
+		if (!strcmp(samples[i].rel, rel))
+			return &samples[i].w;
+	ck_assert_msg(nsamples < TUTIL_MAX_SAMPLES, "at most %d samples are kept", TUTIL_MAX_SAMPLES);
+	sim_workload_init(&samples[nsamples].w);
+	ck_assert_msg(trace_load(tutil_srcpath(rel), &samples[nsamples].w, err, sizeof(err)) == 0,
+		      "the bundled trace %s should load: %s", rel, err);
+	samples[nsamples].rel = xstrdup(rel);
+	return &samples[nsamples++].w;
+}
+
+void tutil_samples_release(void)
+{
+	for (unsigned i = 0; i < nsamples; i++) {
+		sim_workload_fini(&samples[i].w);
+		free(samples[i].rel);
+	}
+	nsamples = 0;
 }

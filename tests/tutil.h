@@ -7,6 +7,14 @@
 
 #include "sim/workload.h"
 
+/*
+ * The bundled trace at rel (a path in the source tree), loaded once per
+ * process and kept for later calls; a load failure fails the test.
+ */
+const struct sim_workload *tutil_sample(const char *rel);
+/* Frees every sample tutil_sample() loaded (an unchecked teardown). */
+void tutil_samples_release(void);
+
 /* A tiny hand-written trace of one cache, for tests that pin an algorithm. */
 struct tiny {
 	struct sim_workload w;
