@@ -62,6 +62,11 @@ static const char import_help[] =
 	"result to OUT in slabsim's native format.  OUT is written through a\n"
 	"temporary file and renamed, so it is never left half written.\n"
 	"\n"
+	"The import streams: events are paired as they are read and wait in\n"
+	"a temporary file in OUT's folder (48 bytes per event, removed\n"
+	"whatever happens) until the cache names are known, so memory grows\n"
+	"with the objects live at once, not with the length of the trace.\n"
+	"\n"
 	"Malformed lines, frees of objects allocated before tracing started,\n"
 	"kfree(NULL), lost events and other anomalies are counted and reported,\n"
 	"never fatal (--strict makes each an error).  A one-line summary is\n"
@@ -219,8 +224,11 @@ static void trace_progress_clear(struct trace_progress *p)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* Loads path, with progress on a terminal unless quiet; prints the error. */
-static int trace_load_cli(const char *ctx, const char *path, struct sim_workload *w,
+/*
+ * Loads path, or imports it to the native file out when out is not NULL,
+ * with progress on a terminal unless quiet; prints the error.
+ */
+static int trace_load_cli(const char *ctx, const char *path, const char *out, struct sim_workload *w,
 			  struct trace_load_info *info, bool quiet, bool strict)
 {
 	struct trace_progress p = { .ctx = ctx, .path = path };
@@ -232,7 +240,10 @@ static int trace_load_cli(const char *ctx, const char *path, struct sim_workload
 		opts.progress = trace_progress_show;
 		opts.progress_arg = &p;
 	}
-	ret = trace_load_ex(path, w, &opts, info, err, sizeof(err));
+	if (out)
+		ret = trace_import(path, out, w, &opts, info, err, sizeof(err));
+	else
+		ret = trace_load_ex(path, w, &opts, info, err, sizeof(err));
 	trace_progress_clear(&p);
 	if (ret)
 		cli_error("%s: %s", ctx, err);
@@ -261,7 +272,7 @@ static void import_summary(const struct sim_workload *w, const struct trace_load
 {
 	double mbs = secs > 0 ? (double)info->text_bytes / 1e6 / secs : 0;
 
-	printf("%s: %s events, %s objects, %zu caches, %u CPUs", w->source, trace_fmt_count(w->nev).s,
+	printf("%s: %s events, %s objects, %zu caches, %u CPUs", w->source, trace_fmt_count(info->events).s,
 	       trace_fmt_count(w->nobjs).s, strtab_count(&w->caches) - 1, w->ncpus);
 	import_anomalies(stdout, w);
 	printf("; read %s of %s in %.2f s (%.0f MB/s); wrote %s\n", trace_fmt_mb(info->text_bytes).s,
@@ -309,13 +320,12 @@ static int import_parse(int argc, char **argv, const char *ctx, const char **in,
 	return ret;
 }
 
-static int trace_import(int argc, char **argv)
+static int cmd_trace_import(int argc, char **argv)
 {
 	const char *ctx = "trace import", *in = NULL, *out = NULL;
 	struct trace_load_info info;
 	struct sim_workload w;
 	bool quiet = false, strict = false;
-	char err[1024];
 	int ret = import_parse(argc, argv, ctx, &in, &out, &quiet, &strict);
 
 	if (ret)
@@ -323,11 +333,9 @@ static int trace_import(int argc, char **argv)
 	sim_workload_init(&w);
 	double t0 = now_seconds();
 
-	ret = trace_load_cli(ctx, in, &w, &info, quiet, strict);
+	ret = trace_load_cli(ctx, in, out, &w, &info, quiet, strict);
 	double secs = now_seconds() - t0;
 
-	if (!ret && (ret = trace_native_write(&w, out, err, sizeof(err))))
-		cli_error("%s: %s", ctx, err);
 	if (!ret)
 		import_summary(&w, &info, secs, out);
 	sim_workload_fini(&w);
@@ -507,7 +515,7 @@ static int trace_stats_cmd(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	sim_workload_init(&w);
-	if (trace_load_cli(ctx, a.path, &w, &info, false, a.strict)) {
+	if (trace_load_cli(ctx, a.path, NULL, &w, &info, false, a.strict)) {
 		sim_workload_fini(&w);
 		return CLI_EXIT_FAIL;
 	}
@@ -808,7 +816,7 @@ int cmd_trace(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (!strcmp(sub, "import"))
-		return trace_import(argc - 1, argv + 1);
+		return cmd_trace_import(argc - 1, argv + 1);
 	if (!strcmp(sub, "stats"))
 		return trace_stats_cmd(argc - 1, argv + 1);
 	if (!strcmp(sub, "gen"))

@@ -95,27 +95,34 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-uint64_t sim_workload_digest(const struct sim_workload *w)
+uint64_t sim_digest_event(uint64_t h, const struct sim_event *e)
 {
-	uint64_t h = 1469598103934665603ull;
+	h = fnv(h, &e->t_ns, sizeof(e->t_ns));
+	h = fnv(h, &e->ptr, sizeof(e->ptr));
+	h = fnv(h, &e->oid, sizeof(e->oid));
+	h = fnv(h, &e->cache, sizeof(e->cache));
+	h = fnv(h, &e->bytes_req, sizeof(e->bytes_req));
+	h = fnv(h, &e->bytes_alloc, sizeof(e->bytes_alloc));
+	h = fnv(h, &e->cpu, sizeof(e->cpu));
+	h = fnv(h, &e->op, sizeof(e->op));
+	h = fnv(h, &e->flags, sizeof(e->flags));
+	return fnv(h, &e->node, sizeof(e->node));
+}
 
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		h = fnv(h, &e->t_ns, sizeof(e->t_ns));
-		h = fnv(h, &e->ptr, sizeof(e->ptr));
-		h = fnv(h, &e->oid, sizeof(e->oid));
-		h = fnv(h, &e->cache, sizeof(e->cache));
-		h = fnv(h, &e->bytes_req, sizeof(e->bytes_req));
-		h = fnv(h, &e->bytes_alloc, sizeof(e->bytes_alloc));
-		h = fnv(h, &e->cpu, sizeof(e->cpu));
-		h = fnv(h, &e->op, sizeof(e->op));
-		h = fnv(h, &e->flags, sizeof(e->flags));
-		h = fnv(h, &e->node, sizeof(e->node));
-	}
+uint64_t sim_digest_caches(uint64_t h, const struct sim_workload *w)
+{
 	for (size_t i = 0; i < strtab_count(&w->caches); i++)
 		h = fnv(h, strtab_get(&w->caches, (uint32_t)i), strlen(strtab_get(&w->caches, (uint32_t)i)) + 1);
 	return h;
+}
+
+uint64_t sim_workload_digest(const struct sim_workload *w)
+{
+	uint64_t h = SIM_DIGEST_INIT;
+
+	for (size_t i = 0; i < w->nev; i++)
+		h = sim_digest_event(h, &w->ev[i]);
+	return sim_digest_caches(h, w);
 }
 
 void sim_workload_repeat(struct sim_workload *w, unsigned k, uint64_t gap_ns)

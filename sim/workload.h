@@ -82,5 +82,9 @@ bool sim_workload_has_replayable(const struct sim_workload *w);
 void sim_workload_repeat(struct sim_workload *w, unsigned k, uint64_t gap_ns);
 /* 64-bit FNV-1a digest over the events and the cache names; deterministic. */
 uint64_t sim_workload_digest(const struct sim_workload *w);
+/* The same, incrementally: from SIM_DIGEST_INIT, every event in order, then the names. */
+#define SIM_DIGEST_INIT 1469598103934665603ull
+uint64_t sim_digest_event(uint64_t h, const struct sim_event *e);
+uint64_t sim_digest_caches(uint64_t h, const struct sim_workload *w);
 
 #endif

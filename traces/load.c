@@ -3,8 +3,11 @@
  * load.c - format detection and the reading loops: lines from traces/input,
  * parsed by traces/ftrace or traces/csv, or trace.dat records from
  * traces/tracedat, all through one place (load_event and friends) that
- * counts anomalies or, under --strict, stops at the first one; then the
- * pairing pass of traces/resolve.  Native files go to traces/native.
+ * counts anomalies or, under --strict, stops at the first one, and hands
+ * each event to the online pairing of traces/resolve as it is read.  An
+ * import (trace_import) streams the resolved events to a native file
+ * through a spool on disk, so memory holds only live objects and tables;
+ * a load keeps them in the workload.  Native files go to traces/native.
  */
 #include "config.h"
 
@@ -40,8 +43,9 @@ struct load_state {
 	uint64_t t_min, t_prev;
 	uint64_t *cpu_next;		/* per CPU: last t_ns + 1; 0 before its first event */
 	size_t cpu_cap;
-	uint64_t *ev_pos;		/* strict: pos of every event */
-	size_t ev_pos_cap;
+	uint64_t nread;			/* events read (before pairing drops any) */
+	struct trace_resolver *rs;	/* pairs the events as they come */
+	const char *out;		/* streaming import: the native file to write */
 	int style;			/* enum ftrace_style of the first event, LOAD_STYLE_*, -1 */
 	int fail;			/* strict: the error returned, 0 if none */
 	uint64_t fail_pos;
@@ -112,7 +116,7 @@ static int load_lost(struct load_state *st, unsigned cpu, uint64_t n)
 static int load_time_check(struct load_state *st, const struct sim_event *e)
 {
 	uint64_t cpu_prev, file_prev, t = e->t_ns;
-	bool first = !st->w->nev, back_file = !first && t < st->t_prev, back_cpu;
+	bool first = !st->nread, back_file = !first && t < st->t_prev, back_cpu;
 
 	if (e->cpu >= st->cpu_cap) {
 		size_t old = st->cpu_cap;
@@ -139,7 +143,28 @@ static int load_time_check(struct load_state *st, const struct sim_event *e)
 				st->ts_field, (unsigned long long)t, (unsigned long long)file_prev);
 }
 
-/* Every reader's events come through here, in file order. */
+/* A pairing anomaly of the event at st->pos, an error under --strict. */
+static int load_pair_strict(struct load_state *st, const struct sim_event *e, int pair)
+{
+	if (pair == TRACE_PAIR_UNMATCHED)
+		return load_strict_fail(st, st->pos, "unmatched_free",
+					"field 'ptr': free of 0x%llx, which is not allocated in the trace",
+					(unsigned long long)e->ptr);
+	return load_strict_fail(st, st->pos, "realloc_live",
+				"field 'ptr': allocation of 0x%llx, which is already live: its free was lost",
+				(unsigned long long)e->ptr);
+}
+
+static int load_resolver_fail(struct load_state *st, int ret)
+{
+	if (ret == -E2BIG)
+		snprintf(st->err, st->errlen, "%s: too many allocations for 32-bit object ids", st->name);
+	else
+		snprintf(st->err, st->errlen, "%s: %s", st->name, trace_resolver_error(st->rs));
+	return ret;
+}
+
+/* Every reader's events come through here, in file order, and are paired at once. */
 static int load_event(struct load_state *st, const struct sim_event *e, int style)
 {
 	int ret;
@@ -154,66 +179,39 @@ static int load_event(struct load_state *st, const struct sim_event *e, int styl
 	if (e->t_ns < st->t_min)
 		st->t_min = e->t_ns;
 	st->nslab += e->op == SIM_EV_ALLOC || e->op == SIM_EV_FREE;
-	if (st->opts->strict) {
-		xgrow((void **)&st->ev_pos, &st->ev_pos_cap, st->w->nev + 1, sizeof(*st->ev_pos));
-		st->ev_pos[st->w->nev] = st->pos;
-	}
-	sim_workload_push(st->w, e);
+	st->nread++;
+	ret = trace_resolver_event(st->rs, e);
+	if (ret < 0)
+		return load_resolver_fail(st, ret);
+	if (st->opts->strict && (ret == TRACE_PAIR_UNMATCHED || ret == TRACE_PAIR_REALLOC))
+		return load_pair_strict(st, e, ret);
 	return 0;
 }
 
-/* ---- after reading: pairing, and the pairing anomalies under --strict ---------- */
+/* ---- after reading: names, then the final events ------------------------------- */
 
-/* The first event the pairing pass flagged, before limit; -1 if none. */
-static long load_first_paired_anomaly(const struct load_state *st, uint64_t limit)
+static int load_stream_put(void *arg, const struct sim_event *e)
 {
-	const struct sim_workload *w = st->w;
-
-	for (size_t i = 0; i < w->nev && st->ev_pos[i] < limit; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		if ((e->op == SIM_EV_FREE && (e->flags & SIM_EVF_UNMATCHED)) ||
-		    (e->op == SIM_EV_ALLOC && (e->flags & SIM_EVF_REALLOC)))
-			return (long)i;
-	}
-	return -1;
+	return trace_native_stream_put(arg, e);
 }
 
-static int load_strict_pairs(struct load_state *st, uint64_t limit)
+/* Streaming import: the final events go straight to the native file. */
+static int load_write_native(struct load_state *st)
 {
-	long i = load_first_paired_anomaly(st, limit);
-	const struct sim_event *e;
+	struct trace_native_stream *ns;
+	int ret;
 
-	if (i < 0)
-		return 0;
-	e = &st->w->ev[i];
-	if (e->op == SIM_EV_FREE)
-		return load_strict_fail(st, st->ev_pos[i], "unmatched_free",
-					"field 'ptr': free of 0x%llx, which is not allocated in the trace",
-					(unsigned long long)e->ptr);
-	return load_strict_fail(st, st->ev_pos[i], "realloc_live",
-				"field 'ptr': allocation of 0x%llx, which is already live: its free was lost",
-				(unsigned long long)e->ptr);
-}
-
-/*
- * A --strict stop at fail_pos: the events before it are all read, so an
- * unmatched free or a reallocation among them is the earlier anomaly.
- */
-static int load_strict_stopped(struct load_state *st)
-{
-	int ret = st->fail;
-
-	if (trace_resolve(st->w))
+	ns = trace_native_stream_open(st->out, st->w, trace_resolver_count(st->rs), st->err, st->errlen);
+	if (!ns)
+		return errno ? -errno : -EIO;
+	ret = trace_resolver_emit(st->rs, st->t_min, load_stream_put, ns);
+	if (ret) {
+		trace_native_stream_abort(ns);
+		snprintf(st->err, st->errlen, "%s: %s", st->out,
+			 ret == -ENOSPC ? strerror(ENOSPC) : trace_resolver_error(st->rs));
 		return ret;
-	load_strict_pairs(st, st->fail_pos);
-	return ret;
-}
-
-static void load_rebase(struct sim_workload *w, uint64_t t_min)
-{
-	for (size_t i = 0; i < w->nev; i++)
-		w->ev[i].t_ns -= t_min;
+	}
+	return trace_native_stream_close(ns, st->w->digest, st->err, st->errlen);
 }
 
 static const char *load_format_name(int style)
@@ -225,14 +223,14 @@ static const char *load_format_name(int style)
 	return ftrace_style_format((enum ftrace_style)style);
 }
 
-/* Pairing, names, digest; the pairing anomalies under --strict. */
+/* Names, digest and the final events, in memory or to the native file. */
 static int load_finish(struct load_state *st, const char *unit, uint64_t n)
 {
 	struct sim_workload *w = st->w;
 	int ret;
 
 	if (st->fail)
-		return load_strict_stopped(st);
+		return st->fail;
 	if (!st->nslab) {
 		int k = snprintf(st->err, st->errlen, "%s: no kmem allocation events found (%llu %s read)",
 				 st->name, (unsigned long long)n, unit);
@@ -241,19 +239,19 @@ static int load_finish(struct load_state *st, const char *unit, uint64_t n)
 			snprintf(st->err + k, st->errlen - (size_t)k, "; first unreadable: %s", w->first_skip);
 		return -ENODATA;
 	}
-	load_rebase(w, st->t_min);
 	snprintf(w->format, sizeof(w->format), "%s", load_format_name(st->style));
-	ret = trace_resolve(w);
-	if (ret) {
-		snprintf(st->err, st->errlen, "%s: too many events for 32-bit object ids", st->name);
-		return ret;
-	}
-	return st->opts->strict ? load_strict_pairs(st, UINT64_MAX) : 0;
+	trace_resolver_tables(st->rs);
+	if (st->out)
+		return load_write_native(st);
+	ret = trace_resolver_emit(st->rs, st->t_min, NULL, NULL);
+	return ret < 0 ? load_resolver_fail(st, ret) : 0;
 }
 
-static void load_state_init(struct load_state *st, struct sim_workload *w, const struct trace_load_opts *opts,
-			    const char *name, char *err, size_t errlen)
+static int load_state_init(struct load_state *st, struct sim_workload *w, const struct trace_load_opts *opts,
+			   const char *name, const char *out, char *err, size_t errlen)
 {
+	char *dir = NULL;
+
 	memset(st, 0, sizeof(*st));
 	st->w = w;
 	st->opts = opts;
@@ -263,12 +261,25 @@ static void load_state_init(struct load_state *st, struct sim_workload *w, const
 	st->t_min = UINT64_MAX;
 	st->style = -1;
 	st->ts_field = "timestamp";
+	st->out = out;
+	if (out) {
+		const char *slash = strrchr(out, '/');
+
+		size_t n = slash ? (size_t)(slash - out) + (slash == out) : 0;
+
+		dir = xmalloc(n + 2);
+		memcpy(dir, out, n);
+		strcpy(dir + n, n ? "" : ".");
+	}
+	st->rs = trace_resolver_new(w, dir, err, errlen);
+	free(dir);
+	return st->rs ? 0 : -EIO;
 }
 
 static void load_state_fini(struct load_state *st)
 {
 	free(st->cpu_next);
-	free(st->ev_pos);
+	trace_resolver_free(st->rs);
 }
 
 /* ---- text: ftrace, trace-cmd report, perf script, CSV ------------------------------ */
@@ -322,7 +333,7 @@ static int load_csv_line(struct load_text *lt, const char *line, size_t len)
 	struct load_state *st = &lt->st;
 	struct sim_event e;
 	char why[256];
-	int kind = trace_csv_line_parse(&lt->csv, st->w, line, len, st->w->nev, &e, why, sizeof(why));
+	int kind = trace_csv_line_parse(&lt->csv, st->w, line, len, st->nread, &e, why, sizeof(why));
 
 	if (kind == TRACE_CSV_LINE_EVENT)
 		return load_event(st, &e, LOAD_STYLE_CSV);
@@ -365,8 +376,8 @@ static int load_text_line(struct load_text *lt, const char *line, size_t len)
 	}
 }
 
-static int load_text(struct trace_input *in, struct sim_workload *w, const struct trace_load_opts *opts,
-		     struct trace_load_info *info, char *err, size_t errlen)
+static int load_text(struct trace_input *in, const char *out, struct sim_workload *w,
+		     const struct trace_load_opts *opts, struct trace_load_info *info, char *err, size_t errlen)
 {
 	struct load_text lt = { .in = in };
 	struct load_state *st = &lt.st;
@@ -376,7 +387,10 @@ static int load_text(struct trace_input *in, struct sim_workload *w, const struc
 
 	int fatal = 0;
 
-	load_state_init(st, w, opts, trace_input_name(in), err, errlen);
+	if (load_state_init(st, w, opts, trace_input_name(in), out, err, errlen)) {
+		load_state_fini(st);
+		return -EIO;
+	}
 	while ((ret = trace_input_line(in, &line, &len)) > 0) {
 		st->pos++;
 		fatal = load_text_line(&lt, line, len);
@@ -395,6 +409,7 @@ static int load_text(struct trace_input *in, struct sim_workload *w, const struc
 		if (!ret)
 			load_text_progress(&lt, true);
 	}
+	info->events = trace_resolver_count(st->rs);
 	load_state_fini(st);
 	return ret;
 }
@@ -435,7 +450,7 @@ static void load_td_progress(void *arg, uint64_t done, uint64_t total)
 		st->opts->progress(st->opts->progress_arg, done, total);
 }
 
-static int load_tracedat(struct trace_input *in, const char *path, struct sim_workload *w,
+static int load_tracedat(struct trace_input *in, const char *path, const char *out, struct sim_workload *w,
 			 const struct trace_load_opts *opts, struct trace_load_info *info, char *err, size_t errlen)
 {
 	struct load_state st;
@@ -455,12 +470,16 @@ static int load_tracedat(struct trace_input *in, const char *path, struct sim_wo
 		snprintf(err, errlen, "%s: a trace.dat cannot be read from standard input: give its path", name);
 		return -ENOTSUP;
 	}
-	load_state_init(&st, w, opts, name, err, errlen);
+	if (load_state_init(&st, w, opts, name, out, err, errlen)) {
+		load_state_fini(&st);
+		return -EIO;
+	}
 	st.records = true;
 	ret = trace_tracedat_read(path, &sink, err, errlen);
 	info->records = st.pos;
 	if (!ret || (st.fail && ret == st.fail))
 		ret = load_finish(&st, "records", st.pos);
+	info->events = trace_resolver_count(st.rs);
 	load_state_fini(&st);
 	return ret;
 }
@@ -499,23 +518,27 @@ static int load_native_strict(struct sim_workload *w, const char *name, char *er
 	return 0;
 }
 
-static int load_native(struct trace_input *in, struct sim_workload *w, const struct trace_load_opts *opts,
-		       struct trace_load_info *info, char *err, size_t errlen)
+/* A native file is read whole (import then copies it). */
+static int load_native(struct trace_input *in, const char *out, struct sim_workload *w,
+		       const struct trace_load_opts *opts, struct trace_load_info *info, char *err, size_t errlen)
 {
 	struct trace_native_info ni;
 	int ret = trace_native_read_input(in, w, &ni, err, errlen);
 
 	if (ret)
 		return ret;
+	info->events = w->nev;
 	info->native_version = ni.version;
 	snprintf(info->origin, sizeof(info->origin), "%s", ni.source);
 	snprintf(info->origin_format, sizeof(info->origin_format), "%s", ni.format);
-	return opts->strict ? load_native_strict(w, trace_input_name(in), err, errlen) : 0;
+	if (opts->strict && (ret = load_native_strict(w, trace_input_name(in), err, errlen)))
+		return ret;
+	return out ? trace_native_write(w, out, err, errlen) : 0;
 }
 
 /* ---- entry points --------------------------------------------------------------------------- */
 
-static int load_dispatch(struct trace_input *in, const char *path, struct sim_workload *w,
+static int load_dispatch(struct trace_input *in, const char *path, const char *out, struct sim_workload *w,
 			 const struct trace_load_opts *opts, struct trace_load_info *info, char *err, size_t errlen)
 {
 	const void *head;
@@ -526,14 +549,14 @@ static int load_dispatch(struct trace_input *in, const char *path, struct sim_wo
 		return (int)n;
 	}
 	if (trace_native_is_native(head, (size_t)n))
-		return load_native(in, w, opts, info, err, errlen);
+		return load_native(in, out, w, opts, info, err, errlen);
 	if (trace_tracedat_is_tracedat(head, (size_t)n))
-		return load_tracedat(in, path, w, opts, info, err, errlen);
-	return load_text(in, w, opts, info, err, errlen);
+		return load_tracedat(in, path, out, w, opts, info, err, errlen);
+	return load_text(in, out, w, opts, info, err, errlen);
 }
 
-int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_load_opts *opts,
-		  struct trace_load_info *info, char *err, size_t errlen)
+static int load_any(const char *path, const char *out, struct sim_workload *w, const struct trace_load_opts *opts,
+		    struct trace_load_info *info, char *err, size_t errlen)
 {
 	static const struct trace_load_opts no_opts;
 	struct trace_load_info no_info;
@@ -549,7 +572,7 @@ int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_l
 	if (!in)
 		return errno ? -errno : -EIO;
 	snprintf(w->source, sizeof(w->source), "%s", trace_input_name(in));
-	ret = load_dispatch(in, path, w, opts, info, err, errlen);
+	ret = load_dispatch(in, path, out, w, opts, info, err, errlen);
 	info->compression = trace_input_compression(in);
 	info->file_bytes = trace_input_offset(in);
 	info->text_bytes = trace_input_consumed(in);
@@ -557,6 +580,18 @@ int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_l
 		info->file_bytes = trace_input_size(in);
 	trace_input_close(in);
 	return ret;
+}
+
+int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_load_opts *opts,
+		  struct trace_load_info *info, char *err, size_t errlen)
+{
+	return load_any(path, NULL, w, opts, info, err, errlen);
+}
+
+int trace_import(const char *path, const char *out, struct sim_workload *w, const struct trace_load_opts *opts,
+		 struct trace_load_info *info, char *err, size_t errlen)
+{
+	return load_any(path, out, w, opts, info, err, errlen);
 }
 
 int trace_load(const char *path, struct sim_workload *w, char *err, size_t errlen)

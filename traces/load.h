@@ -60,6 +60,7 @@ struct trace_load_info {
 	uint64_t text_bytes;		/* decompressed bytes */
 	uint64_t lines;			/* text lines read (0 for native and trace.dat) */
 	uint64_t records;		/* trace.dat records read (0 for the others) */
+	uint64_t events;		/* events kept (those of w->ev when loaded in memory) */
 	uint32_t native_version;	/* native only */
 	char origin[512];		/* native only: the trace it was imported from */
 	char origin_format[32];		/* native only: that trace's format */
@@ -85,5 +86,19 @@ int trace_load(const char *path, struct sim_workload *w, char *err, size_t errle
 /* The same with a progress callback and a summary; opts and info may be NULL. */
 int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_load_opts *opts,
 		  struct trace_load_info *info, char *err, size_t errlen);
+
+/*
+ * Imports path into the native file out, streaming: the events are paired
+ * as they are read and kept in a temporary file next to out (unlinked at
+ * once), then written out in their final form, so memory holds only the
+ * live objects and the names, whatever the length of the trace (a native
+ * input is read whole).  w receives everything but the events (w->nev
+ * stays 0; info->events counts them); the file written is the one
+ * trace_load_ex() + trace_native_write() would write, byte for byte.
+ * Errors as trace_load_ex(), and write errors "OUT: reason"; out is never
+ * left half written.
+ */
+int trace_import(const char *path, const char *out, struct sim_workload *w, const struct trace_load_opts *opts,
+		 struct trace_load_info *info, char *err, size_t errlen);
 
 #endif /* SLABSIM_TRACES_LOAD_H */

@@ -101,116 +101,97 @@ bool trace_native_is_native(const void *head, size_t n)
 
 /* ---- writer ------------------------------------------------------------------ */
 
-struct native_writer {
-	FILE *f;
-	uint32_t crc;
-	int err;		/* errno of the first failed write */
+/*
+ * The header and tables are built in memory, written, and written again at
+ * the end with the digest, which is known only once every event has passed;
+ * the checksum of the whole is combined from the header's and the events'.
+ */
+struct trace_native_stream {
+	FILE *f;			/* the temporary file */
+	char *path, *tmp;
+	unsigned char *head;		/* header and tables */
+	size_t head_len;
+	uint32_t crc;			/* of the events so far */
+	uint64_t events_len;		/* bytes of events written */
+	unsigned char *blk;		/* NATIVE_BLOCK encoded records */
+	size_t nblk;
+	int err;			/* errno of the first failed write */
 };
 
-static void nw_put(struct native_writer *s, const void *p, size_t n)
+struct native_buf {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static void nb_put(struct native_buf *b, const void *p, size_t n)
 {
-	if (s->err)
-		return;
-	s->crc = (uint32_t)crc32_z(s->crc, p, n);
-	if (fwrite(p, 1, n, s->f) != n)
-		s->err = errno ? errno : EIO;
+	xgrow((void **)&b->p, &b->cap, b->n + n, 1);
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
 }
 
-static void nw_u32(struct native_writer *s, uint32_t v)
+static void nb_u32(struct native_buf *b, uint32_t v)
 {
-	unsigned char b[4];
+	unsigned char c[4];
 
-	le32_put(b, v);
-	nw_put(s, b, 4);
+	le32_put(c, v);
+	nb_put(b, c, 4);
 }
 
-static void nw_u64(struct native_writer *s, uint64_t v)
+static void nb_u64(struct native_buf *b, uint64_t v)
 {
-	unsigned char b[8];
+	unsigned char c[8];
 
-	le64_put(b, v);
-	nw_put(s, b, 8);
+	le64_put(c, v);
+	nb_put(b, c, 8);
 }
 
-static void nw_str(struct native_writer *s, const char *str)
+static void nb_str(struct native_buf *b, const char *str)
 {
 	size_t n = strlen(str);
 
-	nw_u32(s, (uint32_t)n);
-	nw_put(s, str, n);
+	nb_u32(b, (uint32_t)n);
+	nb_put(b, str, n);
 }
 
-static void nw_header(struct native_writer *s, const struct sim_workload *w)
+#define NATIVE_DIGEST_OFF 32u
+
+static void nb_header(struct native_buf *nb, const struct sim_workload *w, uint64_t nev)
 {
 	unsigned char b[NATIVE_FIXED_BYTES] = { 0 };
 
 	memcpy(b, TRACE_NATIVE_MAGIC, TRACE_NATIVE_MAGIC_LEN);
 	le32_put(b + 8, TRACE_NATIVE_VERSION);
 	le32_put(b + 12, TRACE_NATIVE_RECORD_BYTES);
-	le64_put(b + 16, w->nev);
+	le64_put(b + 16, nev);
 	le32_put(b + 24, w->nobjs);
 	le16_put(b + 28, w->ncpus);
-	le64_put(b + 32, w->digest);
+	le64_put(b + NATIVE_DIGEST_OFF, 0);	/* set at the end */
 	le32_put(b + 40, SIM_AN_COUNT);
 	le32_put(b + 44, (uint32_t)strtab_count(&w->caches));
 	le32_put(b + 48, (uint32_t)strtab_count(&w->sites));
-	nw_put(s, b, sizeof(b));
+	nb_put(nb, b, sizeof(b));
 	for (int i = 0; i < SIM_AN_COUNT; i++) {
-		nw_str(s, sim_anomaly_name[i]);
-		nw_u64(s, w->anomaly[i]);
+		nb_str(nb, sim_anomaly_name[i]);
+		nb_u64(nb, w->anomaly[i]);
 	}
-	nw_str(s, w->source);
-	nw_str(s, w->format);
-	nw_str(s, w->kernel);
-	nw_str(s, w->first_skip);
-}
-
-static void nw_tables(struct native_writer *s, const struct sim_workload *w)
-{
+	nb_str(nb, w->source);
+	nb_str(nb, w->format);
+	nb_str(nb, w->kernel);
+	nb_str(nb, w->first_skip);
 	for (uint32_t i = 0; i < strtab_count(&w->caches); i++) {
-		nw_str(s, strtab_get(&w->caches, i));
-		nw_u32(s, i < w->cache_cap ? w->cache_size[i] : 0);
-		nw_u32(s, i < w->cache_cap ? w->cache_flags[i] : 0);
+		nb_str(nb, strtab_get(&w->caches, i));
+		nb_u32(nb, i < w->cache_cap ? w->cache_size[i] : 0);
+		nb_u32(nb, i < w->cache_cap ? w->cache_flags[i] : 0);
 	}
 	for (uint32_t i = 0; i < strtab_count(&w->sites); i++)
-		nw_str(s, strtab_get(&w->sites, i));
+		nb_str(nb, strtab_get(&w->sites, i));
 }
 
-static void nw_events(struct native_writer *s, const struct sim_workload *w)
+static void ns_write(struct trace_native_stream *s, const void *p, size_t n)
 {
-	unsigned char *blk = xmalloc((size_t)NATIVE_BLOCK * TRACE_NATIVE_RECORD_BYTES);
-
-	for (size_t i = 0; i < w->nev && !s->err; i += NATIVE_BLOCK) {
-		size_t n = w->nev - i < NATIVE_BLOCK ? w->nev - i : NATIVE_BLOCK;
-
-		for (size_t k = 0; k < n; k++)
-			native_event_encode(blk + k * TRACE_NATIVE_RECORD_BYTES, &w->ev[i + k]);
-		nw_put(s, blk, n * TRACE_NATIVE_RECORD_BYTES);
-	}
-	free(blk);
-}
-
-static void nw_trailer(struct native_writer *s)
-{
-	unsigned char b[NATIVE_TRAILER_BYTES] = { 0 };
-
-	memcpy(b, NATIVE_END_MAGIC, 8);
-	le32_put(b + 8, s->crc);
-	nw_put(s, b, sizeof(b));
-}
-
-/* Closes the temporary file; returns 0 or an errno. */
-static int nw_close(struct native_writer *s)
-{
-	int e = s->err;
-
-	if (fflush(s->f) && !e)
-		e = errno;
-	if (!e && fsync(fileno(s->f)) && errno != EINVAL && errno != EROFS)
-		e = errno;
-	if (fclose(s->f) && !e)
-		e = errno;
-	return e;
+	if (!s->err && fwrite(p, 1, n, s->f) != n)
+		s->err = errno ? errno : EIO;
 }
 
 static FILE *native_tmp_open(const char *path, char **tmp)
@@ -239,32 +220,117 @@ static FILE *native_tmp_open(const char *path, char **tmp)
 	return f;
 }
 
-int trace_native_write(const struct sim_workload *w, const char *path, char *err, size_t errlen)
+static void ns_free(struct trace_native_stream *s)
 {
-	struct native_writer s = { .crc = (uint32_t)crc32_z(0, NULL, 0) };
-	char *tmp = NULL;
+	free(s->path);
+	free(s->tmp);
+	free(s->head);
+	free(s->blk);
+	free(s);
+}
+
+struct trace_native_stream *trace_native_stream_open(const char *path, const struct sim_workload *w, uint64_t nev,
+						     char *err, size_t errlen)
+{
+	struct trace_native_stream *s = xcalloc(1, sizeof(*s));
+	struct native_buf nb = { 0 };
+
+	s->f = native_tmp_open(path, &s->tmp);
+	if (!s->f) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: cannot create a temporary file next to it: %s", path, strerror(e));
+		ns_free(s);
+		errno = e;
+		return NULL;
+	}
+	s->path = xstrdup(path);
+	nb_header(&nb, w, nev);
+	s->head = nb.p;
+	s->head_len = nb.n;
+	s->crc = (uint32_t)crc32_z(0, NULL, 0);
+	s->blk = xmalloc((size_t)NATIVE_BLOCK * TRACE_NATIVE_RECORD_BYTES);
+	ns_write(s, s->head, s->head_len);
+	return s;
+}
+
+static void ns_flush_block(struct trace_native_stream *s)
+{
+	size_t n = s->nblk * TRACE_NATIVE_RECORD_BYTES;
+
+	s->crc = (uint32_t)crc32_z(s->crc, s->blk, n);
+	s->events_len += n;
+	ns_write(s, s->blk, n);
+	s->nblk = 0;
+}
+
+int trace_native_stream_put(struct trace_native_stream *s, const struct sim_event *e)
+{
+	native_event_encode(s->blk + s->nblk * TRACE_NATIVE_RECORD_BYTES, e);
+	if (++s->nblk == NATIVE_BLOCK)
+		ns_flush_block(s);
+	return -s->err;
+}
+
+void trace_native_stream_abort(struct trace_native_stream *s)
+{
+	if (!s)
+		return;
+	fclose(s->f);
+	unlink(s->tmp);
+	ns_free(s);
+}
+
+/* The digest into the header, the trailer; fsync and close. */
+static int ns_finish(struct trace_native_stream *s, uint64_t digest)
+{
+	unsigned char t[NATIVE_TRAILER_BYTES] = { 0 };
+	uint32_t crc;
 	int e;
 
-	s.f = native_tmp_open(path, &tmp);
-	if (!s.f) {
+	ns_flush_block(s);
+	le64_put(s->head + NATIVE_DIGEST_OFF, digest);
+	crc = (uint32_t)crc32_z(crc32_z(0, NULL, 0), s->head, s->head_len);
+	crc = (uint32_t)crc32_combine(crc, s->crc, (z_off_t)s->events_len);
+	memcpy(t, NATIVE_END_MAGIC, 8);
+	le32_put(t + 8, crc);
+	ns_write(s, t, sizeof(t));
+	if (!s->err && fseeko(s->f, NATIVE_DIGEST_OFF, SEEK_SET))
+		s->err = errno;
+	ns_write(s, s->head + NATIVE_DIGEST_OFF, 8);
+	e = s->err;
+	if (fflush(s->f) && !e)
 		e = errno;
-		snprintf(err, errlen, "%s: cannot create a temporary file next to it: %s", path, strerror(e));
-		free(tmp);
-		return -e;
-	}
-	nw_header(&s, w);
-	nw_tables(&s, w);
-	nw_events(&s, w);
-	nw_trailer(&s);
-	e = nw_close(&s);
-	if (!e && rename(tmp, path))
+	if (!e && fsync(fileno(s->f)) && errno != EINVAL && errno != EROFS)
+		e = errno;
+	if (fclose(s->f) && !e)
+		e = errno;
+	return e;
+}
+
+int trace_native_stream_close(struct trace_native_stream *s, uint64_t digest, char *err, size_t errlen)
+{
+	int e = ns_finish(s, digest);
+
+	if (!e && rename(s->tmp, s->path))
 		e = errno;
 	if (e) {
-		snprintf(err, errlen, "%s: write error: %s", path, strerror(e));
-		unlink(tmp);
+		snprintf(err, errlen, "%s: write error: %s", s->path, strerror(e));
+		unlink(s->tmp);
 	}
-	free(tmp);
+	ns_free(s);
 	return -e;
+}
+
+int trace_native_write(const struct sim_workload *w, const char *path, char *err, size_t errlen)
+{
+	struct trace_native_stream *s = trace_native_stream_open(path, w, w->nev, err, errlen);
+
+	if (!s)
+		return errno ? -errno : -EIO;
+	for (size_t i = 0; i < w->nev; i++)
+		trace_native_stream_put(s, &w->ev[i]);
+	return trace_native_stream_close(s, w->digest, err, errlen);
 }
 
 /* ---- reader ------------------------------------------------------------------ */

@@ -56,6 +56,23 @@ bool trace_native_is_native(const void *head, size_t n);
 int trace_native_write(const struct sim_workload *w, const char *path, char *err, size_t errlen);
 
 /*
+ * The same written one event at a time, for a workload that is not in
+ * memory: w gives everything but the events (its nobjs, ncpus, anomalies,
+ * names, source and format must be final), nev how many events will be
+ * put; the digest is given at the end.  open returns NULL with "PATH:
+ * reason" in err; close renames the temporary file over path and returns 0,
+ * or removes it and returns a negative errno with the reason in err; abort
+ * removes it.  Either ends the stream.
+ */
+struct trace_native_stream;
+struct trace_native_stream *trace_native_stream_open(const char *path, const struct sim_workload *w, uint64_t nev,
+						     char *err, size_t errlen);
+/* 0, or the negative errno of a failed write (close reports it too). */
+int trace_native_stream_put(struct trace_native_stream *s, const struct sim_event *e);
+int trace_native_stream_close(struct trace_native_stream *s, uint64_t digest, char *err, size_t errlen);
+void trace_native_stream_abort(struct trace_native_stream *s);
+
+/*
  * Reads a native file into w (freshly sim_workload_init()ed; the caller
  * finalizes it in every case).  Validates the magic, the version (a newer
  * one is refused with a message saying so), the sizes, truncation ("PATH:

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "sim/xalloc.h"
 #include "traces/ftrace.h"
 #include "traces/resolve.h"
+#include "traces/spool.h"
 
 /* ZERO_OR_NULL_PTR(): kfree(NULL) and kfree(ZERO_SIZE_PTR) are no-ops. */
 #define RESOLVE_ZERO_SIZE_PTR 16u
@@ -94,174 +96,372 @@ uint32_t trace_kmalloc_cache(struct sim_workload *w, uint32_t bytes_req, uint32_
 	return sim_workload_cache(w, name, kmalloc_class(bytes_req, bytes_alloc), SIM_CACHEF_KMALLOC);
 }
 
-/* ---- pass 1: pairing ------------------------------------------------------ */
+/*
+ * ---- the resolver ---------------------------------------------------------
+ *
+ * Pass 1 (trace_resolver_event), in trace order: object ids, pairing, and
+ * what pairing can name at once.  A nameless ALLOC named by its FREE has its
+ * stored cache patched; a FREE of a named object takes that object's cache.
+ * What stays nameless is an ALLOC whose FREE is nameless too, never comes, or
+ * was lost: it is named by the key (call site, bytes_alloc) alone, from the
+ * votes of every named allocation with that key, or a guess.  A FREE of such
+ * an object keeps the key in a side stream so pass 3 can name it the same.
+ * Pass 2 (trace_resolver_tables): votes, guesses (interned in the trace
+ * order of their first use, as the sequential rule would), sizes, counts.
+ * Pass 3 (trace_resolver_emit): the events again, named, rebased, digested.
+ * Memory: the live objects, and one entry per key and per cache.
+ */
 
-struct resolve_state {
-	struct sim_workload *w;
-	struct u64map live;		/* pointer -> index of its live ALLOC */
-	uint32_t *free_of;		/* oid -> index of its FREE, UINT32_MAX: none */
+struct resolve_obj {
+	uint64_t idx;			/* its ALLOC's event index; free list: next slot */
+	uint64_t key;
+	uint32_t oid, cache;
+	uint8_t flags;			/* of the ALLOC */
 };
 
-static void resolve_alloc(struct resolve_state *st, size_t i)
-{
-	struct sim_workload *w = st->w;
-	struct sim_event *e = &w->ev[i];
-	uint64_t old;
+struct resolve_vote {
+	uint64_t n;
+	uint32_t cache, next;		/* next: index + 1 of the key's next vote, 0 none */
+};
 
-	e->oid = w->nobjs++;
-	e->flags &= (uint8_t)~SIM_EVF_REALLOC;
-	if (u64map_get(&st->live, e->ptr, &old)) {
-		e->flags |= SIM_EVF_REALLOC;
-		w->anomaly[SIM_AN_realloc_live]++;
-	}
-	if (e->ptr != UINT64_MAX)	/* the map's reserved key; never a real object */
-		u64map_put(&st->live, e->ptr, i);
-	if (e->flags & SIM_EVF_LARGE)
-		w->anomaly[SIM_AN_large_kmalloc]++;
+struct resolve_ukey {			/* allocations named by their key */
+	uint64_t key, first, n;		/* first: event index of the earliest */
+	uint32_t cache;
+};
+
+struct resolve_cache {
+	uint64_t allocs;		/* allocations that end in the cache */
+	uint64_t first;			/* event index of its first sized allocation */
+	uint32_t first_bytes;
+};
+
+struct trace_resolver {
+	struct sim_workload *w;
+	struct trace_spool *ev, *side;	/* NULL: events in w->ev, side keys in memory */
+	uint64_t *mside;
+	size_t nmside, mside_cap, mside_next;
+	uint64_t n;			/* events kept */
+	struct u64map live;		/* pointer -> slot in obj */
+	struct resolve_obj *obj;
+	size_t obj_cap, obj_used;
+	uint64_t obj_free;		/* slot + 1 of the first free slot, 0 none */
+	struct u64map vote_head;	/* key -> index + 1 of its first vote */
+	struct resolve_vote *votes;
+	size_t nvotes, votes_cap;
+	struct u64map ukey_of;		/* key -> index in ukeys */
+	struct resolve_ukey *ukeys;
+	size_t nukeys, ukeys_cap;
+	struct resolve_cache *cache;
+	size_t cache_cap;
+	struct u64map final;		/* key -> cache, after pass 2 */
+	uint64_t nameless;		/* ALLOCs read without a cache name */
+};
+
+static inline uint64_t resolve_key(uint32_t site, uint32_t bytes_alloc)
+{
+	return (uint64_t)site << 32 | bytes_alloc;
 }
 
-static void resolve_free(struct resolve_state *st, size_t i)
+static struct resolve_cache *resolve_cache_of(struct trace_resolver *r, uint32_t c)
 {
-	struct sim_workload *w = st->w;
-	struct sim_event *e = &w->ev[i];
-	uint64_t ai;
+	if (c >= r->cache_cap) {
+		size_t old = r->cache_cap;
+
+		xgrow((void **)&r->cache, &r->cache_cap, (size_t)c + 1, sizeof(*r->cache));
+		for (size_t i = old; i < r->cache_cap; i++)
+			r->cache[i] = (struct resolve_cache){ .first = UINT64_MAX };
+	}
+	return &r->cache[c];
+}
+
+/* n allocations end in cache c, the earliest at event idx. */
+static void resolve_note(struct trace_resolver *r, uint32_t c, uint64_t idx, uint32_t bytes, uint8_t flags,
+			 uint64_t n)
+{
+	struct resolve_cache *rc = resolve_cache_of(r, c);
+
+	rc->allocs += n;
+	if (bytes && !(flags & SIM_EVF_LARGE) && idx < rc->first) {
+		rc->first = idx;
+		rc->first_bytes = bytes;
+	}
+}
+
+static void resolve_vote(struct trace_resolver *r, uint64_t key, uint32_t c)
+{
+	uint64_t head = 0;
+	uint32_t *link = NULL;
+
+	u64map_get(&r->vote_head, key, &head);
+	for (uint32_t v = (uint32_t)head; v; v = r->votes[v - 1].next) {
+		if (r->votes[v - 1].cache == c) {
+			r->votes[v - 1].n++;
+			return;
+		}
+		link = &r->votes[v - 1].next;
+	}
+	xgrow((void **)&r->votes, &r->votes_cap, r->nvotes + 1, sizeof(*r->votes));
+	r->votes[r->nvotes] = (struct resolve_vote){ .n = 1, .cache = c };
+	r->nvotes++;
+	if (link)
+		*link = (uint32_t)r->nvotes;
+	else
+		u64map_put(&r->vote_head, key, r->nvotes);
+}
+
+/* The cache most named allocations with this key went to (ties: the lowest id); 0 none. */
+static uint32_t resolve_vote_winner(const struct trace_resolver *r, uint64_t key)
+{
+	uint64_t head = 0, best_n = 0;
+	uint32_t best = 0;
+
+	u64map_get(&r->vote_head, key, &head);
+	for (uint32_t v = (uint32_t)head; v; v = r->votes[v - 1].next) {
+		const struct resolve_vote *vo = &r->votes[v - 1];
+
+		if (vo->n > best_n || (vo->n == best_n && vo->cache < best)) {
+			best_n = vo->n;
+			best = vo->cache;
+		}
+	}
+	return best;
+}
+
+/* An ALLOC that will be named by its key. */
+static void resolve_unnamed(struct trace_resolver *r, uint64_t key, uint64_t idx)
+{
+	uint64_t i;
+
+	if (!u64map_get(&r->ukey_of, key, &i)) {
+		xgrow((void **)&r->ukeys, &r->ukeys_cap, r->nukeys + 1, sizeof(*r->ukeys));
+		i = r->nukeys++;
+		r->ukeys[i] = (struct resolve_ukey){ .key = key, .first = idx };
+		u64map_put(&r->ukey_of, key, i);
+	}
+	r->ukeys[i].n++;
+	if (idx < r->ukeys[i].first)
+		r->ukeys[i].first = idx;
+}
+
+static uint64_t resolve_obj_new(struct trace_resolver *r)
+{
+	uint64_t slot;
+
+	if (r->obj_free) {
+		slot = r->obj_free - 1;
+		r->obj_free = r->obj[slot].idx;
+		return slot;
+	}
+	xgrow((void **)&r->obj, &r->obj_cap, r->obj_used + 1, sizeof(*r->obj));
+	return r->obj_used++;
+}
+
+/* Forgets a live object; one still nameless is named by its key. */
+static void resolve_obj_drop(struct trace_resolver *r, uint64_t slot, bool named_later)
+{
+	struct resolve_obj *o = &r->obj[slot];
+
+	if (!o->cache && !named_later)
+		resolve_unnamed(r, o->key, o->idx);
+	o->oid = SIM_OID_NONE;
+	o->idx = r->obj_free;
+	r->obj_free = slot + 1;
+}
+
+static int resolve_patch_cache(struct trace_resolver *r, uint64_t idx, uint32_t c)
+{
+	if (!r->ev) {
+		r->w->ev[idx].cache = c;
+		return 0;
+	}
+	return trace_spool_patch(r->ev, idx, offsetof(struct sim_event, cache), &c, sizeof(c));
+}
+
+static int resolve_side_put(struct trace_resolver *r, uint64_t key)
+{
+	if (r->side)
+		return trace_spool_put(r->side, &key);
+	xgrow((void **)&r->mside, &r->mside_cap, r->nmside + 1, sizeof(*r->mside));
+	r->mside[r->nmside++] = key;
+	return 0;
+}
+
+static int resolve_alloc(struct trace_resolver *r, struct sim_event *e)
+{
+	struct sim_workload *w = r->w;
+	uint64_t key = resolve_key(e->site, e->bytes_alloc), slot;
+	int ret = TRACE_PAIR_OK;
+
+	if (w->nobjs == SIM_OID_NONE)
+		return -E2BIG;
+	e->oid = w->nobjs++;
+	e->flags &= (uint8_t)~SIM_EVF_REALLOC;
+	if (u64map_get(&r->live, e->ptr, &slot)) {
+		e->flags |= SIM_EVF_REALLOC;
+		w->anomaly[SIM_AN_realloc_live]++;
+		resolve_obj_drop(r, slot, false);	/* never freed */
+		ret = TRACE_PAIR_REALLOC;
+	}
+	if (e->flags & SIM_EVF_LARGE)
+		w->anomaly[SIM_AN_large_kmalloc]++;
+	if (e->cache) {
+		if (!(e->flags & SIM_EVF_KMALLOC))
+			resolve_vote(r, key, e->cache);
+		resolve_note(r, e->cache, r->n, e->bytes_alloc, e->flags, 1);
+	} else {
+		r->nameless++;
+	}
+	if (e->ptr == UINT64_MAX) {	/* the map's reserved key; never a real object */
+		if (!e->cache)
+			resolve_unnamed(r, key, r->n);
+		return ret;
+	}
+	slot = resolve_obj_new(r);
+	r->obj[slot] = (struct resolve_obj){
+		.idx = r->n, .key = key, .oid = e->oid, .cache = e->cache, .flags = e->flags,
+	};
+	u64map_put(&r->live, e->ptr, slot);
+	return ret;
+}
+
+static int resolve_free(struct trace_resolver *r, struct sim_event *e)
+{
+	struct sim_workload *w = r->w;
+	struct resolve_obj *o;
+	uint64_t slot;
+	int ret = 0;
 
 	e->oid = SIM_OID_NONE;
 	e->flags &= (uint8_t)~(SIM_EVF_UNMATCHED | SIM_EVF_NULL);
 	if (e->ptr <= RESOLVE_ZERO_SIZE_PTR) {
 		e->flags |= SIM_EVF_NULL;
 		w->anomaly[SIM_AN_null_free]++;
-		return;
+		return TRACE_PAIR_OK;
 	}
-	if (!u64map_get(&st->live, e->ptr, &ai)) {
+	if (!u64map_get(&r->live, e->ptr, &slot)) {
 		e->flags |= SIM_EVF_UNMATCHED;
 		w->anomaly[SIM_AN_unmatched_free]++;
+		return TRACE_PAIR_UNMATCHED;
+	}
+	u64map_del(&r->live, e->ptr);
+	o = &r->obj[slot];
+	e->oid = o->oid;
+	e->flags |= o->flags & SIM_EVF_LARGE;
+	if (o->cache) {
+		e->cache = o->cache;		/* a FREE returns the object where it came from */
+	} else if (e->cache) {			/* a nameless kmem_cache_alloc named by its free */
+		ret = resolve_patch_cache(r, o->idx, e->cache);
+		if (!(o->flags & SIM_EVF_KMALLOC))
+			resolve_vote(r, o->key, e->cache);
+		resolve_note(r, e->cache, o->idx, (uint32_t)o->key, o->flags, 1);
+	} else {				/* both nameless: named by the ALLOC's key */
+		ret = resolve_side_put(r, o->key);
+	}
+	resolve_obj_drop(r, slot, e->cache != 0);
+	return ret ? ret : TRACE_PAIR_OK;
+}
+
+struct trace_resolver *trace_resolver_new(struct sim_workload *w, const char *spool_dir, char *err, size_t errlen)
+{
+	static const enum sim_anomaly owned[] = {
+		SIM_AN_unmatched_free, SIM_AN_realloc_live, SIM_AN_null_free,
+		SIM_AN_large_kmalloc, SIM_AN_page_alloc, SIM_AN_page_free, SIM_AN_unnamed_alloc,
+	};
+	struct trace_resolver *r = xcalloc(1, sizeof(*r));
+
+	r->w = w;
+	if (spool_dir) {
+		r->ev = trace_spool_new(spool_dir, sizeof(struct sim_event), err, errlen);
+		r->side = r->ev ? trace_spool_new(spool_dir, sizeof(uint64_t), err, errlen) : NULL;
+		if (!r->side) {
+			trace_resolver_free(r);
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		w->anomaly[owned[i]] = 0;
+	w->nobjs = 0;
+	u64map_init(&r->live);
+	u64map_init(&r->vote_head);
+	u64map_init(&r->ukey_of);
+	u64map_init(&r->final);
+	return r;
+}
+
+void trace_resolver_free(struct trace_resolver *r)
+{
+	if (!r)
 		return;
+	trace_spool_free(r->ev);
+	trace_spool_free(r->side);
+	u64map_fini(&r->live);
+	u64map_fini(&r->vote_head);
+	u64map_fini(&r->ukey_of);
+	u64map_fini(&r->final);
+	free(r->mside);
+	free(r->obj);
+	free(r->votes);
+	free(r->ukeys);
+	free(r->cache);
+	free(r);
+}
+
+int trace_resolver_event(struct trace_resolver *r, const struct sim_event *in)
+{
+	struct sim_workload *w = r->w;
+	struct sim_event e = *in;
+	int ret;
+
+	if (e.op == SIM_EV_ALLOC && e.ptr == 0) {
+		w->anomaly[SIM_AN_null_alloc]++;
+		return TRACE_PAIR_DROPPED;
 	}
-	struct sim_event *a = &w->ev[ai];
-
-	u64map_del(&st->live, e->ptr);
-	e->oid = a->oid;
-	st->free_of[a->oid] = (uint32_t)i;
-	if (!a->cache)
-		a->cache = e->cache;	/* a nameless kmem_cache_alloc named by its free */
-	e->flags |= a->flags & SIM_EVF_LARGE;
-}
-
-/* Pairs in trace order and drops ALLOCs that returned NULL. */
-static void resolve_pair(struct resolve_state *st)
-{
-	struct sim_workload *w = st->w;
-	size_t j = 0;
-
-	for (size_t i = 0; i < w->nev; i++) {
-		struct sim_event *e = &w->ev[i];
-
-		if (e->op == SIM_EV_ALLOC && e->ptr == 0) {
-			w->anomaly[SIM_AN_null_alloc]++;
-			continue;
-		}
-		if (j != i)
-			w->ev[j] = *e;
-		switch (w->ev[j].op) {
-		case SIM_EV_ALLOC:
-			resolve_alloc(st, j);
-			break;
-		case SIM_EV_FREE:
-			resolve_free(st, j);
-			break;
-		case SIM_EV_PAGE_ALLOC:
-			w->ev[j].oid = SIM_OID_NONE;
-			w->anomaly[SIM_AN_page_alloc]++;
-			break;
-		default:
-			w->ev[j].oid = SIM_OID_NONE;
-			w->anomaly[SIM_AN_page_free]++;
-			break;
-		}
-		j++;
+	switch (e.op) {
+	case SIM_EV_ALLOC:
+		ret = resolve_alloc(r, &e);
+		break;
+	case SIM_EV_FREE:
+		ret = resolve_free(r, &e);
+		break;
+	default:
+		e.oid = SIM_OID_NONE;
+		w->anomaly[e.op == SIM_EV_PAGE_ALLOC ? SIM_AN_page_alloc : SIM_AN_page_free]++;
+		ret = TRACE_PAIR_OK;
+		break;
 	}
-	w->nev = j;
-}
+	if (ret < 0)
+		return ret;
+	if (r->ev) {
+		int e2 = trace_spool_put(r->ev, &e);
 
-/* ---- pass 2: names for allocations no free named ----------------------- */
-
-struct resolve_vote {
-	uint64_t key;		/* site << 32 | bytes_alloc */
-	uint32_t cache;
-};
-
-static int resolve_vote_cmp(const void *pa, const void *pb)
-{
-	const struct resolve_vote *a = pa, *b = pb;
-
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return (a->cache > b->cache) - (a->cache < b->cache);
-}
-
-static int resolve_vote_cmp_key(const void *pa, const void *pb)
-{
-	const struct resolve_vote *a = pa, *b = pb;
-
-	return (a->key > b->key) - (a->key < b->key);
-}
-
-static inline uint64_t resolve_key(const struct sim_event *e)
-{
-	return (uint64_t)e->site << 32 | e->bytes_alloc;
-}
-
-/* Reduces sorted votes in place to one entry per key: its most frequent cache. */
-static size_t resolve_votes_reduce(struct resolve_vote *v, size_t n)
-{
-	size_t out = 0;
-
-	for (size_t i = 0; i < n;) {
-		size_t best = i, best_n = 0, k = i;
-
-		while (k < n && v[k].key == v[i].key) {
-			size_t r = k;
-
-			while (k < n && v[k].key == v[r].key && v[k].cache == v[r].cache)
-				k++;
-			if (k - r > best_n) {
-				best_n = k - r;
-				best = r;
-			}
-		}
-		v[out++] = v[best];
-		i = k;
+		if (e2)
+			return e2;
+		if (e.cpu >= w->ncpus)
+			w->ncpus = (uint16_t)(e.cpu + 1);
+	} else {
+		sim_workload_push(w, &e);
 	}
-	return out;
+	r->n++;
+	return ret;
 }
 
-/* Votes of every named kmem_cache_alloc; NULL when none is nameless. */
-static struct resolve_vote *resolve_votes(const struct sim_workload *w, size_t *nv)
+uint64_t trace_resolver_count(const struct trace_resolver *r)
 {
-	struct resolve_vote *v;
-	size_t n = 0, nameless = 0;
-
-	for (size_t i = 0; i < w->nev; i++)
-		if (w->ev[i].op == SIM_EV_ALLOC && !(w->ev[i].flags & SIM_EVF_KMALLOC))
-			nameless += !w->ev[i].cache;
-	if (!nameless)
-		return NULL;
-	v = xmalloc((w->nev + 1) * sizeof(*v));
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		if (e->op == SIM_EV_ALLOC && !(e->flags & SIM_EVF_KMALLOC) && e->cache)
-			v[n++] = (struct resolve_vote){ resolve_key(e), e->cache };
-	}
-	qsort(v, n, sizeof(*v), resolve_vote_cmp);
-	*nv = resolve_votes_reduce(v, n);
-	return v;
+	return r->n;
 }
 
-static uint32_t resolve_guess(struct sim_workload *w, const struct sim_event *e)
+const char *trace_resolver_error(const struct trace_resolver *r)
 {
-	const char *site = strtab_get(&w->sites, e->site);
+	if (r->ev && trace_spool_error(r->ev)[0])
+		return trace_spool_error(r->ev);
+	if (r->side && trace_spool_error(r->side)[0])
+		return trace_spool_error(r->side);
+	return "out of object ids";
+}
+
+static uint32_t resolve_guess(struct sim_workload *w, uint64_t key)
+{
+	const char *site = strtab_get(&w->sites, (uint32_t)(key >> 32));
 	const char *plus = strchr(site, '+');
 	int len = plus ? (int)(plus - site) : (int)strlen(site);
 	char name[300];
@@ -270,71 +470,129 @@ static uint32_t resolve_guess(struct sim_workload *w, const struct sim_event *e)
 		snprintf(name, sizeof(name), "site:unknown");
 	else
 		snprintf(name, sizeof(name), "site:%.*s", len > 280 ? 280 : len, site);
-	return sim_workload_cache(w, name, e->bytes_alloc, SIM_CACHEF_GUESSED);
+	return sim_workload_cache(w, name, (uint32_t)key, SIM_CACHEF_GUESSED);
 }
 
-static void resolve_name_nameless(struct sim_workload *w)
+static int resolve_ukey_first_cmp(const void *pa, const void *pb)
 {
-	size_t nv = 0;
-	struct resolve_vote *v = resolve_votes(w, &nv);
+	const struct resolve_ukey *a = *(const struct resolve_ukey *const *)pa;
+	const struct resolve_ukey *b = *(const struct resolve_ukey *const *)pb;
 
-	if (!v)
-		return;
-	for (size_t i = 0; i < w->nev; i++) {
-		struct sim_event *e = &w->ev[i];
-
-		if (e->op != SIM_EV_ALLOC || e->cache)
-			continue;
-		struct resolve_vote key = { resolve_key(e), 0 };
-		struct resolve_vote *hit = bsearch(&key, v, nv, sizeof(*v), resolve_vote_cmp_key);
-
-		e->cache = hit ? hit->cache : resolve_guess(w, e);
-	}
-	free(v);
+	return (a->first > b->first) - (a->first < b->first);
 }
 
-/* ---- pass 3: frees follow their allocations; sizes; counts ----------------- */
-
-static void resolve_finish(struct resolve_state *st)
+/* Names every key of an unnamed allocation: its vote winner, else a guess. */
+static void resolve_name_keys(struct trace_resolver *r)
 {
-	struct sim_workload *w = st->w;
+	struct resolve_ukey **guess = xmalloc((r->nukeys + 1) * sizeof(*guess));
+	size_t ng = 0;
 
-	for (size_t i = 0; i < w->nev; i++) {
-		struct sim_event *e = &w->ev[i];
-
-		if (e->op != SIM_EV_ALLOC)
-			continue;
-		if (st->free_of[e->oid] != UINT32_MAX)
-			w->ev[st->free_of[e->oid]].cache = e->cache;
-		if (!(e->flags & SIM_EVF_LARGE) && !w->cache_size[e->cache])
-			w->cache_size[e->cache] = e->bytes_alloc;
-		if (w->cache_flags[e->cache] & SIM_CACHEF_GUESSED)
-			w->anomaly[SIM_AN_unnamed_alloc]++;
+	for (size_t i = 0; i < r->nukeys; i++) {
+		r->ukeys[i].cache = resolve_vote_winner(r, r->ukeys[i].key);
+		if (!r->ukeys[i].cache)
+			guess[ng++] = &r->ukeys[i];
 	}
+	qsort(guess, ng, sizeof(*guess), resolve_ukey_first_cmp);
+	for (size_t i = 0; i < ng; i++)
+		guess[i]->cache = resolve_guess(r->w, guess[i]->key);
+	free(guess);
+	for (size_t i = 0; i < r->nukeys; i++) {
+		const struct resolve_ukey *u = &r->ukeys[i];
+
+		u64map_put(&r->final, u->key, u->cache);
+		resolve_note(r, u->cache, u->first, (uint32_t)u->key, 0, u->n);
+	}
+}
+
+void trace_resolver_tables(struct trace_resolver *r)
+{
+	struct sim_workload *w = r->w;
+
+	for (size_t s = 0; s < r->obj_used; s++)	/* live at the end, still nameless */
+		if (r->obj[s].oid != SIM_OID_NONE && !r->obj[s].cache)
+			resolve_unnamed(r, r->obj[s].key, r->obj[s].idx);
+	resolve_name_keys(r);
+	for (uint32_t c = 0; c < strtab_count(&w->caches); c++) {
+		const struct resolve_cache *rc = resolve_cache_of(r, c);
+
+		if (w->cache_flags[c] & SIM_CACHEF_GUESSED)
+			w->anomaly[SIM_AN_unnamed_alloc] += rc->allocs;
+		if (!w->cache_size[c] && rc->first != UINT64_MAX)
+			w->cache_size[c] = rc->first_bytes;
+	}
+}
+
+static uint32_t resolve_final(const struct trace_resolver *r, uint64_t key)
+{
+	uint64_t c = 0;
+
+	u64map_get(&r->final, key, &c);
+	return (uint32_t)c;
+}
+
+/* The final form of event e (the next of pass 3). */
+static int resolve_finish_event(struct trace_resolver *r, struct sim_event *e, uint64_t t0)
+{
+	e->t_ns -= t0;
+	if (e->cache)
+		return 0;
+	if (e->op == SIM_EV_ALLOC) {
+		e->cache = resolve_final(r, resolve_key(e->site, e->bytes_alloc));
+	} else if (e->op == SIM_EV_FREE && e->oid != SIM_OID_NONE) {
+		uint64_t key;
+
+		if (r->side) {
+			int ret = trace_spool_get(r->side, &key);
+
+			if (ret <= 0)
+				return ret < 0 ? ret : -EIO;
+		} else {
+			key = r->mside[r->mside_next++];
+		}
+		e->cache = resolve_final(r, key);
+	}
+	return 0;
+}
+
+int trace_resolver_emit(struct trace_resolver *r, uint64_t t0, trace_resolve_emit_fn fn, void *arg)
+{
+	struct sim_workload *w = r->w;
+	uint64_t h = SIM_DIGEST_INIT;
+	int ret = 0;
+
+	if (r->ev && ((ret = trace_spool_rewind(r->ev)) || (ret = trace_spool_rewind(r->side))))
+		return ret;
+	for (uint64_t i = 0; i < r->n && !ret; i++) {
+		struct sim_event tmp, *e = r->ev ? &tmp : &w->ev[i];
+
+		if (r->ev && (ret = trace_spool_get(r->ev, e)) <= 0) {
+			ret = ret ? ret : -EIO;
+			break;
+		}
+		ret = resolve_finish_event(r, e, t0);
+		if (ret)
+			break;
+		h = sim_digest_event(h, e);
+		if (fn)
+			ret = fn(arg, e);
+	}
+	w->digest = sim_digest_caches(h, w);
+	return ret;
 }
 
 int trace_resolve(struct sim_workload *w)
 {
-	/* null_alloc is not here: the events it counts are gone after the first run */
-	static const enum sim_anomaly owned[] = {
-		SIM_AN_unmatched_free, SIM_AN_realloc_live, SIM_AN_null_free,
-		SIM_AN_large_kmalloc, SIM_AN_page_alloc, SIM_AN_page_free, SIM_AN_unnamed_alloc,
-	};
-	struct resolve_state st = { .w = w };
+	struct trace_resolver *r = trace_resolver_new(w, NULL, NULL, 0);
+	size_t n = w->nev;
+	int ret = 0;
 
-	if (w->nev >= UINT32_MAX)
-		return -E2BIG;
-	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-		w->anomaly[owned[i]] = 0;
-	w->nobjs = 0;
-	u64map_init(&st.live);
-	st.free_of = xmalloc((w->nev + 1) * sizeof(*st.free_of));
-	memset(st.free_of, 0xff, (w->nev + 1) * sizeof(*st.free_of));
-	resolve_pair(&st);
-	resolve_name_nameless(w);
-	resolve_finish(&st);
-	u64map_fini(&st.live);
-	free(st.free_of);
-	w->digest = sim_workload_digest(w);
-	return 0;
+	w->nev = 0;			/* events are fed back in place: a kept one never moves up */
+	for (size_t i = 0; i < n && ret >= 0; i++)
+		ret = trace_resolver_event(r, &w->ev[i]);
+	if (ret >= 0) {
+		trace_resolver_tables(r);
+		ret = trace_resolver_emit(r, 0, NULL, NULL);
+	}
+	trace_resolver_free(r);
+	return ret < 0 ? ret : 0;
 }

@@ -68,8 +68,50 @@ uint32_t trace_kmalloc_cache(struct sim_workload *w, uint32_t bytes_req, uint32_
  * page_free, unnamed_alloc: recounted from scratch; null_alloc: added to,
  * as the failed allocations it counts are removed, so running it twice
  * changes nothing) and w->digest.  Returns 0, or -E2BIG when the
- * trace has more events than 32-bit object ids can number.
+ * trace has more allocations than 32-bit object ids can number.
  */
 int trace_resolve(struct sim_workload *w);
+
+/*
+ * The same pass fed one event at a time, for readers (traces/load.c): in
+ * memory (the events go to w->ev) or streaming (they go to a temporary
+ * file, and memory holds only the live objects and one entry per call
+ * site and size, whatever the trace's length).  Events are numbered from 0
+ * in the order kept.
+ *
+ *   r = trace_resolver_new(w, dir, ...)     dir NULL: in memory
+ *   trace_resolver_event(r, e)              each event read, in trace order
+ *   trace_resolver_tables(r)                names, sizes and counts in w final
+ *   trace_resolver_emit(r, t0, fn, arg)     each final event, t_ns - t0, to fn
+ *                                           (in memory: also written back to
+ *                                           w->ev); sets w->digest
+ *   trace_resolver_free(r)
+ *
+ * w->nobjs, w->ncpus and the anomalies above are counted as events come;
+ * the caller counts the readers' anomalies.
+ */
+struct trace_resolver;
+
+enum trace_pair_result {
+	TRACE_PAIR_OK,
+	TRACE_PAIR_DROPPED,		/* an ALLOC that returned NULL (null_alloc) */
+	TRACE_PAIR_UNMATCHED,		/* a FREE of a pointer not live (unmatched_free) */
+	TRACE_PAIR_REALLOC,		/* an ALLOC of a live pointer (realloc_live) */
+};
+
+typedef int (*trace_resolve_emit_fn)(void *arg, const struct sim_event *e);
+
+/* NULL with "DIR: reason" in err when the temporary files cannot be made. */
+struct trace_resolver *trace_resolver_new(struct sim_workload *w, const char *spool_dir, char *err, size_t errlen);
+void trace_resolver_free(struct trace_resolver *r);
+/* Returns an enum trace_pair_result, or a negative errno (see trace_resolver_error). */
+int trace_resolver_event(struct trace_resolver *r, const struct sim_event *e);
+/* Events kept so far. */
+uint64_t trace_resolver_count(const struct trace_resolver *r);
+void trace_resolver_tables(struct trace_resolver *r);
+/* Returns 0, fn's first non-zero return, or a negative errno. */
+int trace_resolver_emit(struct trace_resolver *r, uint64_t t0, trace_resolve_emit_fn fn, void *arg);
+/* What a failed call could not do: "spool: write: No space left on device", ... */
+const char *trace_resolver_error(const struct trace_resolver *r);
 
 #endif /* SLABSIM_TRACES_RESOLVE_H */
