@@ -4,8 +4,7 @@
 -- one value group per line, in a fixed order, for the golden test
 -- (tests/golden.sh).  Left out: what depends on the host or the clock
 -- (row ids, paths, timestamps, wall_s, versions).  Each line starts with the
--- run's key, its preset or else its policy name, so a database must hold
--- one run per key.  The memory time series is summarised per run and cache
+-- run's key (view k below).  The memory time series is summarised per run and cache
 -- (samples, sums, peaks, and time-weighted sums that change when a value
 -- moves in time); every other table is printed row by row.  REAL values
 -- are printed with 12 significant digits.
@@ -14,8 +13,13 @@
 .separator " "
 .nullvalue -
 
+-- a run's key: its preset or policy name, with ':config_digest' where
+-- several runs share that name (a sweep)
 CREATE TEMP VIEW k AS
-	SELECT id, trace_id, CASE preset WHEN '' THEN policy ELSE preset END AS key FROM run;
+	SELECT r.id, r.trace_id, CASE r.preset WHEN '' THEN r.policy ELSE r.preset END ||
+		CASE WHEN (SELECT count(*) FROM run q WHERE q.policy = r.policy AND q.preset = r.preset) > 1
+		THEN ':' || r.config_digest ELSE '' END AS key
+	FROM run r;
 
 SELECT 'trace', digest, format, kernel, events, replayable, cpus, caches, nobjs, duration_ns,
 	first_skip = '' FROM trace ORDER BY digest;
