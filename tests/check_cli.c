@@ -481,6 +481,27 @@ START_TEST(test_plot_draws_from_database)
 }
 END_TEST
 
+START_TEST(test_bench_prints_every_figure)
+{
+	struct result *r = xmalloc(sizeof(*r));
+	static const char *const want[] = {
+		"import ", " MB/s", "bare replay", "\nslub ", "\npcarray ", "\nsheaves ", "peak live", "B/live",
+		"sweep    6 runs on 1 worker", "sweep    6 runs on 2 workers", "2 workers / 1 worker",
+		"peak resident set of the process",
+	};
+
+	slabsim(r, "bench --trace " SAMPLE " --events 40000 --policy slub,pcarray,sheaves");
+	ck_assert_msg(r->status == 0, "bench should succeed: %s", r->err);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(r->out, want[i]), "bench should print '%s':\n%s", want[i], r->out);
+	ck_assert_msg(strstr(r->out, "replay   the trace 2 times: 40000 events"),
+		      "40000 events are two copies of the 20000-event sample:\n%s", r->out);
+	slabsim(r, "bench --trace " SAMPLE " --events 1000 --policy nosuch");
+	ck_assert_int_eq(r->status, 2);
+	free(r);
+}
+END_TEST
+
 /* Parses list into v (at most max values); returns the status and the count. */
 static int parse_list(const char *list, long *v, unsigned max, unsigned *n)
 {
@@ -541,6 +562,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
 	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
 	tcase_add_test(tc, test_plot_draws_from_database);
+	tcase_add_test(tc, test_bench_prints_every_figure);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("parse");
 	tcase_add_test(tc, test_parse_list);
