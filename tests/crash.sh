@@ -24,12 +24,17 @@ slabsim=$builddir/slabsim
 seed=${SLABSIM_CRASH_SEED:-1}
 kills=20
 
-for tool in sqlite3 setsid awk diff; do
+for tool in sqlite3 setsid awk diff pgrep; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "crash: $tool not found; skipped"
 		exit 77
 	fi
 done
+# the kill(1) program (procps), which takes a process group, not the shell's builtin
+if ! env kill -l >/dev/null 2>&1; then
+	echo "crash: kill not found (procps); skipped"
+	exit 77
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/slabsim-crash.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
