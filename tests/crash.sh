@@ -4,14 +4,16 @@
 #
 # 1. A reference sweep runs uninterrupted.  Then the same sweep is started
 #    20 times on another database and each time killed with SIGKILL (the
-#    sweep and its workers, the whole process group) after a pseudo-random
-#    delay drawn from a fixed seed, so a failure can be replayed.  After each
-#    kill: PRAGMA integrity_check is ok, no row belongs to a missing run,
-#    and every run has exactly the child rows (parameters, costs, counters,
-#    locks, touches, gauges, cycles, latencies, memory samples) of the same
+#    sweep and its workers, the whole process group) at a pseudo-random
+#    point drawn from a fixed seed: after 0, 1 or 2 more runs are recorded,
+#    and a fraction of a run's time.  After each kill: PRAGMA
+#    integrity_check is ok, no row belongs to a missing run, and every run
+#    has exactly the child rows (parameters, costs, counters, locks,
+#    touches, gauges, cycles, latencies, memory samples) of the same
 #    configuration in the reference.  A last sweep finishes the rest, and
 #    the database then holds the reference's results, value for value
-#    (tests/golden/dump.sql).
+#    (tests/golden/dump.sql); so does every database the kills let finish,
+#    which is then started afresh.
 # 2. Two identical sweeps start at once on a fresh database, three times:
 #    each either completes or is refused with a one-line message naming the
 #    database, and the database ends with the reference's results.
@@ -100,28 +102,48 @@ tref=$(($(now_ms) - t0))
 dump "$tmp/ref.db" "$tmp/ref.txt"
 nref=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM run')
 
-# startup: a sweep with nothing left to run loads the trace and stops
-t0=$(now_ms)
-sweep "$tmp/ref.db" || fail "the idle sweep failed"
-tidle=$(($(now_ms) - t0))
-# a kill lands after the startup plus a seeded uniform fraction of half the
-# time the runs still to do take: each attempt gets through about a quarter
-# of what is left and loses the runs it was in the middle of, so the kills
-# keep landing while runs are computed or written
-awk -v seed="$seed" -v n=$kills 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%d\n", rand() * 1000 }' \
-	> "$tmp/fractions"
-echo "crash: reference sweep: $nref runs in $tref ms, $tidle ms of it startup; kill seed $seed"
+# one run's time on a worker, from the reference
+trun=$(((tref * 2 + nref - 1) / nref))
+# a kill lands after the attempt has recorded 0, 1 or 2 more runs, then a
+# further uniform fraction of one run's time (both seeded): wherever the
+# sweep is, the kill hits it while it loads, computes or writes runs
+awk -v seed="$seed" -v n=$kills 'BEGIN { srand(seed); for (i = 0; i < n; i++)
+	printf "%d %d\n", int(rand() * 3), int(rand() * 1000) }' > "$tmp/kills"
+echo "crash: reference sweep: $nref runs in $tref ms; kill seed $seed"
+
+runs()
+{
+	c=$(sqlite3 "$1" 'SELECT count(*) FROM run' 2>/dev/null)
+	echo "${c:-0}"
+}
+
+compare_ref()
+{
+	dump "$tmp/crash.db" "$tmp/crash.txt"
+	if ! cmp -s "$tmp/ref.txt" "$tmp/crash.txt"; then
+		diff -U0 "$tmp/ref.txt" "$tmp/crash.txt" | sed -n '3,22p' >&2
+		fail "$1: the results differ from the uninterrupted sweep's"
+	fi
+}
+
 interrupted=0
+completed=0
 i=0
 n=0
-while read -r u; do
+while read -r more frac; do
 	i=$((i + 1))
-	ms=$((tidle + u * (tref - tidle) * (nref - n) / nref / 2000))
+	target=$((n + more < nref - 1 ? n + more : nref - 1))
+	ms=$((frac * trun / 1000))
 	# its own session and process group (setsid execs: a background job of
 	# a shell without job control leads no group), so one kill takes all
 	# shellcheck disable=SC2086
 	setsid "$slabsim" sweep $sweep_opts --trace "$trace" --db "$tmp/crash.db" 2> "$tmp/kill.err" &
 	pid=$!
+	waited=0
+	while [ "$(runs "$tmp/crash.db")" -lt $target ] && [ $waited -lt 6000 ]; do
+		sleep 0.02
+		waited=$((waited + 1))
+	done
 	sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	if env kill -s KILL -- "-$pid" 2>/dev/null; then
 		interrupted=$((interrupted + 1))
@@ -129,23 +151,28 @@ while read -r u; do
 	wait $pid 2>/dev/null
 	# workers still dying (not yet zombies): let them go before looking at the file
 	while pgrep -r R,S,D,T,t -g "$pid" >/dev/null 2>&1; do sleep 0.01; done
-	[ -f "$tmp/crash.db" ] || { echo "crash: kill $i after $ms ms: no database yet"; continue; }
-	ok=$(sqlite3 "$tmp/crash.db" 'PRAGMA integrity_check') || fail "kill $i: cannot open the database"
-	[ "$ok" = ok ] || fail "kill $i after $ms ms: integrity_check: $ok"
-	bad=$(check_db "$tmp/crash.db") || fail "kill $i: checking the database failed"
-	[ -z "$bad" ] || fail "kill $i after $ms ms: $bad"
-	n=$(sqlite3 "$tmp/crash.db" 'SELECT count(*) FROM run')
-	echo "crash: kill $i after $ms ms: integrity ok, $n of $nref runs complete, none half-written"
-done < "$tmp/fractions"
-[ $interrupted -ge $((kills / 2)) ] ||
-	fail "only $interrupted of $kills kills hit a running sweep: the sweep is too short to test anything"
+	what="kill $i (after run $target and $ms ms)"
+	[ -f "$tmp/crash.db" ] || { echo "crash: $what: no database yet"; continue; }
+	ok=$(sqlite3 "$tmp/crash.db" 'PRAGMA integrity_check') || fail "$what: cannot open the database"
+	[ "$ok" = ok ] || fail "$what: integrity_check: $ok"
+	bad=$(check_db "$tmp/crash.db") || fail "$what: checking the database failed"
+	[ -z "$bad" ] || fail "$what: $bad"
+	n=$(runs "$tmp/crash.db")
+	echo "crash: $what: integrity ok, $n of $nref runs complete, none half-written"
+	if [ "$n" -eq "$nref" ]; then
+		# finished between the kills: check it and start over on a new database
+		compare_ref "$what"
+		completed=$((completed + 1))
+		rm -f "$tmp/crash.db" "$tmp/crash.db-wal" "$tmp/crash.db-shm"
+		n=0
+	fi
+done < "$tmp/kills"
+[ $interrupted -ge $((kills * 3 / 4)) ] ||
+	fail "only $interrupted of $kills kills hit a running sweep"
 sweep "$tmp/crash.db" || fail "the resumed sweep failed"
-dump "$tmp/crash.db" "$tmp/crash.txt"
-if ! cmp -s "$tmp/ref.txt" "$tmp/crash.txt"; then
-	diff -U0 "$tmp/ref.txt" "$tmp/crash.txt" | sed -n '3,22p' >&2
-	fail "the resumed sweep's results differ from the uninterrupted sweep's"
-fi
-echo "crash: $interrupted of $kills kills interrupted the sweep; resumed results identical to the reference"
+compare_ref "the resumed sweep"
+echo "crash: $interrupted of $kills kills interrupted the sweep; $((completed + 1)) resumed sweeps ended" \
+     "with results identical to the reference"
 
 # --- 2. two sweeps at once on one database ---
 for round in 1 2 3; do
