@@ -476,6 +476,7 @@ static int sweep_run(struct sweep *sw, const size_t *todo, size_t ntodo)
 		pid[k] = fork();
 		if (pid[k] == 0) {
 			close(fd[0]);
+			free(pid);	/* the parent's: a worker leaves no block behind */
 			_exit(sweep_worker(sw, todo, ntodo, k, n, fd[1]));
 		}
 	}
