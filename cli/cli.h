@@ -39,5 +39,13 @@ bool cli_stderr_is_tty(void);
 /* Parses a whole decimal (or 0x hex) number within [min, max]; 0 or -EINVAL. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 int cli_parse_double(const char *s, double min, double max, double *out);
+/*
+ * Parses the VALUES of a swept --set (and of sweep's --cpus): a comma-
+ * separated list of whole numbers and ranges A..B (step 1), A..B+S (step
+ * S >= 1), A..B*F (each value F >= 2 times the previous, A > 0), appending
+ * them to v[*n..max); 0, -EINVAL (malformed, out of the range of long, or
+ * no value) or -E2BIG (more than max values, or a list over 1023 bytes).
+ */
+int cli_parse_list(const char *list, long *v, unsigned *n, unsigned max);
 
 #endif

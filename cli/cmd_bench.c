@@ -1,45 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cmd_bench.c - `slabsim bench`: replay speed of the full machine model
- * against a bare replay (events and the object map, nothing else) of the
- * same trace in the same process, and peak memory.  It prints figures and
- * asserts nothing.
+ * cmd_bench.c - `slabsim bench`: in one run on one machine, the speed of
+ * importing ftrace text, of a bare replay (events and the object map,
+ * nothing else) and of the full machine model with each policy on the same
+ * trace of at least 10 million events, the memory each replay needs per
+ * live object, and the throughput of a sweep on 1 and 2 worker processes.
+ * It prints figures and asserts nothing.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/runopts.h"
 #include "sim/replay.h"
+#include "sim/stats.h"
+#include "sim/xalloc.h"
+#include "traces/input.h"
+#include "traces/load.h"
+#include "traces/native.h"
 
 #define BENCH_DEFAULT_TRACE "traces/samples/fork_exec.trace.xz"
+#define BENCH_SWEEP_SET "min_partial=5..10"	/* six slub runs of about equal length */
+#define BENCH_SWEEP_RUNS 6
 
 static void bench_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: slabsim bench [--trace FILE] [--events N] [--policy NAME] [RUN OPTION]...\n"
+"Usage: slabsim bench [--trace FILE] [--events N] [--policy LIST] [--no-sweep] [RUN OPTION]...\n"
 "\n"
-"Measures the replay loop.  The trace (default " BENCH_DEFAULT_TRACE ",\n"
-"or the installed copy under " SLABSIM_DATADIR "/samples) is repeated\n"
-"back to back, with disjoint objects, until it holds at least N events\n"
-"(default 10000000).  Then the same process runs a bare replay (walk the events\n"
-"and the object map, nothing else) and a full replay with the machine model\n"
-"and the policy (default slub), and prints events per second of each, their\n"
-"ratio, and peak resident memory.  Nothing is recorded in a database.\n"
+"Measures, in one process on one machine:\n"
+"  import   the trace's text read and parsed (loader and pairing pass) from a\n"
+"           decompressed copy, in MB of text per second;\n"
+"  replay   the trace (default " BENCH_DEFAULT_TRACE ", or the installed copy\n"
+"           under " SLABSIM_DATADIR "/samples) repeated back to back, with\n"
+"           disjoint objects, until it holds at least N events (default\n"
+"           10000000): a bare replay (walk the events and the object map,\n"
+"           nothing else), then a full replay with the machine model for each\n"
+"           policy of LIST (default 'all': every policy and preset), in events\n"
+"           per second and as a ratio to the bare replay, with the memory each\n"
+"           replay took above what was resident before it (peak resident set,\n"
+"           reset before each replay) and that memory per object live at the\n"
+"           replay's peak;\n"
+"  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
+"           from a native file, on 1 and on 2 worker processes, in runs per\n"
+"           second and the speedup (skipped with --no-sweep).\n"
+"Nothing is kept: the copies, the native file and the databases go to a\n"
+"temporary directory ($TMPDIR or /tmp) that is removed at the end.\n"
 "\n"
 "Options:\n"
 "      --events N      minimum events of the benchmark trace (default 10000000)\n"
 "  -t, --trace FILE    trace to repeat\n"
-"  -p, --policy NAME   policy or preset (default slub)\n"
+"  -p, --policy LIST   policies or presets, comma-separated, or 'all' (default)\n"
+"      --no-sweep      skip the sweep figures\n"
 "  plus the machine and time options of 'slabsim run' (--cpus, --set, ...)\n"
-"  -h, --help          show this help\n");
+"  -h, --help          show this help\n", BENCH_SWEEP_RUNS);
 }
 
 static double bench_now(void)
@@ -50,92 +74,346 @@ static double bench_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static long bench_peak_rss_kib(void)
+/* A "VmRSS:" or "VmHWM:" line of /proc/self/status in KiB; -1 if unreadable. */
+static long bench_status_kib(const char *field)
 {
-	struct rusage ru;
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t n = strlen(field);
+	char line[256];
+	long v = -1;
 
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && sscanf(line + n, "%ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
 }
 
-static int bench_one(const char *label, const struct sim_workload *w, const struct sim_run_config *cfg,
-		     const struct runopts *ro, bool bare, double *rate)
+/* The process's peak resident set in KiB, over the resets of bench_reset_peak(). */
+static long bench_peak_kib;
+
+static void bench_note_peak(void)
+{
+	struct rusage ru;
+	long hwm = bench_status_kib("VmHWM:");
+
+	getrusage(RUSAGE_SELF, &ru);
+	bench_peak_kib = SIM_MAX(bench_peak_kib, SIM_MAX(hwm, ru.ru_maxrss));
+}
+
+/* Resets the peak resident set (VmHWM) to the current one; false if the kernel refuses. */
+static bool bench_reset_peak(void)
+{
+	FILE *f;
+	bool ok;
+
+	bench_note_peak();
+	f = fopen("/proc/self/clear_refs", "w");
+	if (!f)
+		return false;
+	ok = fputs("5", f) >= 0;
+	return !fclose(f) && ok;
+}
+
+/* What one replay measured. */
+struct bench_result {
+	uint64_t events;	/* events replayed */
+	double seconds;
+	double rate;		/* events per second */
+	long mem_kib;		/* peak resident set above the resident set before, -1 unknown */
+	int64_t peak_live;	/* live objects at the peak (full model) */
+	long peak_kib;		/* the process's peak resident set */
+	int failed;
+};
+
+/* The replay itself, in the child process of bench_one(). */
+static void bench_child(const struct sim_workload *w, const struct runopts *ro, unsigned k, bool bare,
+			struct bench_result *res)
 {
 	struct sim_replay_opts opts = { .bare = bare };
+	struct sim_run_config cfg;
 	struct sim_stats *st = NULL;
 	char err[512];
-	double t0 = bench_now(), dt;
-	int rc = sim_replay(w, cfg, ro->pol[0].ops, &ro->pol[0].pv, &opts, &st, err, sizeof(err));
+	bool peak_ok = bench_reset_peak();
+	long before = bench_status_kib("VmRSS:");
+	double t0;
 
-	dt = bench_now() - t0;
-	if (rc) {
-		cli_error("bench: %s", err);
+	runopts_run_config(ro, k, &cfg);
+	t0 = bench_now();
+	if (sim_replay(w, &cfg, ro->pol[k].ops, &ro->pol[k].pv, &opts, &st, err, sizeof(err))) {
+		cli_error("bench: %s: %s", cfg.policy, err);
+		res->failed = 1;
+		return;
+	}
+	res->seconds = bench_now() - t0;
+	res->events = st->events_replayed;
+	res->rate = (double)st->events_replayed / res->seconds;
+	res->mem_kib = peak_ok && before >= 0 ? bench_status_kib("VmHWM:") - before : -1;
+	res->peak_live = st->gauge[(size_t)st->ncaches * SIM_GAUGE_COUNT + SIM_GAUGE_live_objs].peak;
+	sim_stats_destroy(st);
+	bench_note_peak();
+	res->peak_kib = bench_peak_kib;
+}
+
+/*
+ * One replay in a child process, so that each starts from the same heap
+ * and its memory is its own (a replay in the parent would reuse what the
+ * previous one freed); the child sends its figures back through a pipe.
+ */
+static int bench_one(const char *label, const struct sim_workload *w, const struct runopts *ro, unsigned k,
+		     bool bare, struct bench_result *res)
+{
+	int fd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	memset(res, 0, sizeof(*res));
+	fflush(NULL);
+	if (pipe(fd) || (pid = fork()) < 0) {
+		cli_error("bench: %s", strerror(errno));
 		return -1;
 	}
-	*rate = (double)st->events_replayed / dt;
-	printf("%-28s %12" PRIu64 " events in %8.3f s: %12.0f events/s   peak RSS %ld MiB\n",
-	       label, st->events_replayed, dt, *rate, bench_peak_rss_kib() / 1024);
-	sim_stats_destroy(st);
+	if (pid == 0) {
+		close(fd[0]);
+		bench_child(w, ro, k, bare, res);
+		_exit(write(fd[1], res, sizeof(*res)) == (ssize_t)sizeof(*res) ? 0 : 1);
+	}
+	close(fd[1]);
+	n = read(fd[0], res, sizeof(*res));
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*res) || res->failed || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		cli_error("bench: the %s replay failed", label);
+		return -1;
+	}
+	bench_peak_kib = SIM_MAX(bench_peak_kib, res->peak_kib);
+	printf("%-16s %12" PRIu64 " %9.3f %13.0f", label, res->events, res->seconds, res->rate);
 	return 0;
 }
 
-int cmd_bench(int argc, char **argv)
+/* Decompresses path into out; 0 or -1 (printed). */
+static int bench_decompress(const char *path, const char *out)
+{
+	char err[1024], *buf = xmalloc(1 << 20);
+	struct trace_input *in = trace_input_open(path, err, sizeof(err));
+	FILE *f = in ? fopen(out, "w") : NULL;
+	ssize_t n = 0;
+	int rc = -1;
+
+	if (!in)
+		cli_error("bench: %s", err);
+	else if (!f)
+		cli_error("bench: %s: %s", out, strerror(errno));
+	while (f && (n = trace_input_read(in, buf, 1 << 20)) > 0)
+		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+			break;
+	if (f && !n && !fclose(f))
+		rc = 0;
+	else if (f)
+		cli_error("bench: writing %s failed", out);
+	if (in)
+		trace_input_close(in);
+	free(buf);
+	return rc;
+}
+
+/* Import speed of the trace's text: loads a decompressed copy. */
+static void bench_import(const struct runopts *ro, const struct sim_workload *w, const char *dir)
+{
+	struct trace_load_info info;
+	struct sim_workload w2;
+	char path[4200], err[1024];
+	double t0, dt;
+
+	if (strcmp(w->format, "ftrace") && strcmp(w->format, "trace-cmd") && strcmp(w->format, "perf")) {
+		printf("import   skipped: the trace is %s, not text\n", w->format);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	if (bench_decompress(ro->trace, path))
+		return;
+	sim_workload_init(&w2);
+	t0 = bench_now();
+	if (trace_load_ex(path, &w2, NULL, &info, err, sizeof(err))) {
+		cli_error("bench: %s", err);
+	} else {
+		dt = bench_now() - t0;
+		printf("import   %.1f MB of %s text (%" PRIu64 " lines, %zu events) in %.3f s: %.1f MB/s, "
+		       "%.0f events/s\n", (double)info.text_bytes / 1e6, w->format, info.lines, w2.nev, dt,
+		       (double)info.text_bytes / 1e6 / dt, (double)w2.nev / dt);
+	}
+	sim_workload_fini(&w2);
+	unlink(path);
+}
+
+/* The full model of every listed policy against the bare replay. */
+static int bench_replays(const struct runopts *ro, const struct sim_workload *w)
+{
+	struct bench_result bare, full;
+
+	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s\n", "replay", "events", "seconds", "events/s",
+	       "vs bare", "mem MiB", "peak live", "B/live");
+	if (bench_one("bare replay", w, ro, 0, true, &bare))
+		return -1;
+	printf(" %8s %9.1f\n", "1.000", bare.mem_kib / 1024.0);
+	for (unsigned k = 0; k < ro->npol; k++) {
+		const struct runopts_policy *p = &ro->pol[k];
+
+		if (bench_one(p->preset[0] ? p->preset : p->ops->name, w, ro, k, false, &full))
+			return -1;
+		printf(" %8.3f %9.1f %10" PRId64 " %9.0f\n", full.rate / bare.rate, full.mem_kib / 1024.0,
+		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0);
+	}
+	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process; mem: its\n"
+	       " peak resident set above the resident set before the replay; B/live: that memory per object\n"
+	       " live at the replay's peak)\n");
+	return 0;
+}
+
+/* Runs one sweep of the native trace on jobs workers into db; its wall time or a negative value. */
+static double bench_sweep_run(const char *trace, const struct runopts *ro, const char *db, unsigned jobs)
+{
+	char njobs[16], cpus[16], set[] = BENCH_SWEEP_SET;
+	char *argv[] = { "sweep", "-q", "--trace", (char *)trace, "--policy", "slub", "--set", set,
+			 "--cpus", cpus, "--jobs", njobs, "--db", (char *)db, NULL };
+	double t0 = bench_now();
+
+	snprintf(njobs, sizeof(njobs), "%u", jobs);
+	snprintf(cpus, sizeof(cpus), "%u", ro->mach.ncpus);
+	fflush(NULL);
+	if (cmd_sweep((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv))
+		return -1;
+	return bench_now() - t0;
+}
+
+/*
+ * The sweep on jobs workers, then again with every run recorded: that
+ * second sweep only reads the trace and looks the runs up, the part that
+ * does not run on the workers.  Runs per second of the workers' part, or
+ * a negative value.
+ */
+static double bench_sweep_once(const char *trace, const struct runopts *ro, const char *dir, unsigned jobs)
+{
+	char db[4200];
+	double all, serial, rate;
+
+	snprintf(db, sizeof(db), "%s/sweep-%u.db", dir, jobs);
+	all = bench_sweep_run(trace, ro, db, jobs);
+	serial = all > 0 ? bench_sweep_run(trace, ro, db, jobs) : -1;
+	unlink(db);
+	if (serial < 0)
+		return -1;
+	rate = BENCH_SWEEP_RUNS / (all - serial > 0 ? all - serial : all);
+	printf("sweep    %d runs on %u worker%s in %.2f s (%.2f s of it reading the trace before the workers "
+	       "start): %.3f runs/s, %.3f runs/s on the workers\n", BENCH_SWEEP_RUNS, jobs, jobs > 1 ? "s" : "",
+	       all, serial, BENCH_SWEEP_RUNS / all, rate);
+	return rate;
+}
+
+static void bench_sweep(const struct runopts *ro, const struct sim_workload *w, const char *dir)
+{
+	char path[4200], err[1024];
+	double one, two;
+
+	snprintf(path, sizeof(path), "%s/bench.slabsim", dir);
+	if (trace_native_write(w, path, err, sizeof(err))) {
+		cli_error("bench: %s", err);
+		return;
+	}
+	printf("\n");
+	one = bench_sweep_once(path, ro, dir, 1);
+	two = one > 0 ? bench_sweep_once(path, ro, dir, 2) : -1;
+	if (two > 0)
+		printf("sweep    2 workers / 1 worker: %.2f times the throughput of the workers (%ld cores online)\n",
+		       two / one, sysconf(_SC_NPROCESSORS_ONLN));
+	unlink(path);
+}
+
+static int bench_parse(int argc, char **argv, struct runopts *ro, long *events, bool *sweep)
 {
 	static const struct option opts[] = {
 		RUNOPTS_LONG_OPTIONS,
 		{ "events", required_argument, NULL, 1001 },
+		{ "no-sweep", no_argument, NULL, 1002 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct runopts ro;
-	struct sim_workload w;
-	struct sim_run_config cfg;
-	long events = 10000000;
-	double bare_rate, full_rate, t0;
-	unsigned k;
 	int ch, rc;
 
-	runopts_init(&ro);
-	ro.trace = access(BENCH_DEFAULT_TRACE, R_OK) ? SLABSIM_DATADIR "/samples/fork_exec.trace.xz"
-						    : BENCH_DEFAULT_TRACE;
-	ro.policy_arg = "slub";
+	runopts_init(ro);
+	ro->trace = access(BENCH_DEFAULT_TRACE, R_OK) ? SLABSIM_DATADIR "/samples/fork_exec.trace.xz"
+						     : BENCH_DEFAULT_TRACE;
+	ro->policy_arg = "all";
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, RUNOPTS_SHORT "h", opts, NULL)) != -1) {
 		if (ch == 'h') {
 			bench_usage(stdout);
-			return CLI_EXIT_OK;
+			return -1;
 		}
 		if (ch == 1001) {
-			if (cli_parse_long(optarg, 1, 2000000000L, &events)) {
+			if (cli_parse_long(optarg, 1, 2000000000L, events)) {
 				cli_error("bench: --events '%s': expected 1 to 2000000000", optarg);
 				return CLI_EXIT_USAGE;
 			}
 			continue;
 		}
-		rc = runopts_parse(&ro, ch, optarg, "bench");
+		if (ch == 1002) {
+			*sweep = false;
+			continue;
+		}
+		rc = runopts_parse(ro, ch, optarg, "bench");
 		if (rc)
 			return rc;
 	}
-	rc = runopts_finish(&ro, "bench", false);
+	if (optind < argc) {
+		cli_error("bench: unexpected argument '%s' (try 'slabsim bench --help')", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	return runopts_finish(ro, "bench", true);
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	struct runopts ro;
+	struct sim_workload w;
+	long events = 10000000;
+	bool sweep = true;
+	char dir[4096];
+	const char *tmp = getenv("TMPDIR");
+	double t0;
+	unsigned k;
+	int rc = bench_parse(argc, argv, &ro, &events, &sweep);
+
 	if (rc)
-		return rc;
-	t0 = bench_now();
-	if (runopts_load_trace(&ro, &w, false, "bench"))
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	snprintf(dir, sizeof(dir), "%s/slabsim-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		cli_error("bench: %s: %s", dir, strerror(errno));
 		return CLI_EXIT_FAIL;
-	printf("trace %s: %zu events, loaded in %.2f s\n", ro.trace, w.nev, bench_now() - t0);
+	}
+	t0 = bench_now();
+	if (runopts_load_trace(&ro, &w, false, "bench")) {
+		rmdir(dir);
+		return CLI_EXIT_FAIL;
+	}
+	printf("trace    %s: %zu events, loaded in %.2f s\n", ro.trace, w.nev, bench_now() - t0);
+	bench_import(&ro, &w, dir);
 	k = (unsigned)((events + (long)w.nev - 1) / (long)w.nev);
 	sim_workload_repeat(&w, k, 1000000);
-	printf("repeated %u times: %zu events, %zu replayable, %u objects; %u cpus, policy %s\n\n",
-	       k, w.nev, sim_workload_replayable(&w), w.nobjs, ro.mach.ncpus, ro.pol[0].ops->name);
-	runopts_run_config(&ro, 0, &cfg);
-	rc = CLI_EXIT_FAIL;
-	if (!bench_one("bare replay", &w, &cfg, &ro, true, &bare_rate) &&
-	    !bench_one("full model", &w, &cfg, &ro, false, &full_rate)) {
-		printf("\nfull model / bare replay: %.3f (the model runs at %.1f%% of the bare replay's speed)\n",
-		       full_rate / bare_rate, 100.0 * full_rate / bare_rate);
-		printf("memory: %.1f bytes of event records per trace event\n", (double)sizeof(struct sim_event));
-		rc = CLI_EXIT_OK;
-	}
+	printf("replay   the trace %u times: %zu events, %zu replayable, %u objects; %u cpus in %u node%s, "
+	       "timing %s; event records %.0f MiB\n", k, w.nev, sim_workload_replayable(&w), w.nobjs,
+	       ro.mach.ncpus, ro.mach.nnodes, ro.mach.nnodes > 1 ? "s" : "",
+	       ro.mach.timing == SIM_TIMING_CLOSED ? "closed" : "trace",
+	       (double)w.nev * sizeof(struct sim_event) / (1 << 20));
+	rc = bench_replays(&ro, &w) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	if (!rc && sweep)
+		bench_sweep(&ro, &w, dir);
+	bench_note_peak();
+	printf("\npeak resident set of the process: %ld MiB\n", bench_peak_kib / 1024);
 	sim_workload_fini(&w);
+	rmdir(dir);
 	return rc;
 }

@@ -110,55 +110,6 @@ static void sweep_usage(FILE *f)
 "      --set size=8..128*2 --set batch=4,8,16 --cpus 4,16 --timing closed --db sweep.db\n");
 }
 
-/* Appends the values of one list item ("8", "8..128*2", "1..10+3"). */
-static int sweep_parse_item(const char *s, long *v, unsigned *n)
-{
-	char *end;
-	long a = strtol(s, &end, 10), b, step = 1;
-	bool geometric = false;
-
-	if (end == s)
-		return -EINVAL;
-	if (!*end) {
-		if (*n == SWEEP_MAX_VALUES)
-			return -E2BIG;
-		v[(*n)++] = a;
-		return 0;
-	}
-	if (strncmp(end, "..", 2))
-		return -EINVAL;
-	s = end + 2;
-	b = strtol(s, &end, 10);
-	if (end == s)
-		return -EINVAL;
-	if (*end == '*' || *end == '+') {
-		geometric = *end == '*';
-		s = end + 1;
-		step = strtol(s, &end, 10);
-		if (end == s || step < (geometric ? 2 : 1))
-			return -EINVAL;
-	}
-	if (*end || b < a || (geometric && a <= 0))
-		return -EINVAL;
-	for (long x = a; x <= b; x = geometric ? x * step : x + step) {
-		if (*n == SWEEP_MAX_VALUES)
-			return -E2BIG;
-		v[(*n)++] = x;
-	}
-	return 0;
-}
-
-static int sweep_parse_list(const char *list, long *v, unsigned *n)
-{
-	char buf[1024], *save = NULL;
-	int rc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *item = strtok_r(buf, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save))
-		rc = sweep_parse_item(item, v, n);
-	return rc ? rc : (*n ? 0 : -EINVAL);
-}
-
 static int sweep_parse_set(struct sweep *sw, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -170,7 +121,7 @@ static int sweep_parse_set(struct sweep *sw, const char *arg)
 	}
 	ax = &sw->axis[sw->naxes++];
 	snprintf(ax->name, sizeof(ax->name), "%.*s", (int)(eq - arg), arg);
-	if (sweep_parse_list(eq + 1, ax->v, &ax->n)) {
+	if (cli_parse_list(eq + 1, ax->v, &ax->n, SWEEP_MAX_VALUES)) {
 		cli_error("sweep: --set %s: expected numbers or ranges A..B, A..B+S, A..B*F (at most %d values)",
 			  arg, SWEEP_MAX_VALUES);
 		return CLI_EXIT_USAGE;
@@ -260,7 +211,7 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw)
 			break;
 		case 'c':
 			n = 0;
-			if (sweep_parse_list(optarg, v, &n)) {
+			if (cli_parse_list(optarg, v, &n, SWEEP_MAX_VALUES)) {
 				cli_error("sweep: --cpus '%s': expected numbers or ranges", optarg);
 				return CLI_EXIT_USAGE;
 			}
@@ -525,6 +476,7 @@ static int sweep_run(struct sweep *sw, const size_t *todo, size_t ntodo)
 		pid[k] = fork();
 		if (pid[k] == 0) {
 			close(fd[0]);
+			free(pid);	/* the parent's: a worker leaves no block behind */
 			_exit(sweep_worker(sw, todo, ntodo, k, n, fd[1]));
 		}
 	}

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "sim/sim.h"
 #include "sim/xalloc.h"
 #include "tests/check_suites.h"
@@ -479,6 +481,72 @@ START_TEST(test_plot_draws_from_database)
 }
 END_TEST
 
+START_TEST(test_bench_prints_every_figure)
+{
+	struct result *r = xmalloc(sizeof(*r));
+	static const char *const want[] = {
+		"import ", " MB/s", "bare replay", "\nslub ", "\npcarray ", "\nsheaves ", "peak live", "B/live",
+		"sweep    6 runs on 1 worker", "sweep    6 runs on 2 workers", "2 workers / 1 worker",
+		"peak resident set of the process",
+	};
+
+	slabsim(r, "bench --trace " SAMPLE " --events 40000 --policy slub,pcarray,sheaves");
+	ck_assert_msg(r->status == 0, "bench should succeed: %s", r->err);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(r->out, want[i]), "bench should print '%s':\n%s", want[i], r->out);
+	ck_assert_msg(strstr(r->out, "replay   the trace 2 times: 40000 events"),
+		      "40000 events are two copies of the 20000-event sample:\n%s", r->out);
+	slabsim(r, "bench --trace " SAMPLE " --events 1000 --policy nosuch");
+	ck_assert_int_eq(r->status, 2);
+	free(r);
+}
+END_TEST
+
+/* Parses list into v (at most max values); returns the status and the count. */
+static int parse_list(const char *list, long *v, unsigned max, unsigned *n)
+{
+	*n = 0;
+	return cli_parse_list(list, v, n, max);
+}
+
+START_TEST(test_parse_list)
+{
+	long v[300];
+	unsigned n;
+
+	ck_assert_int_eq(parse_list("8..128*2", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert(v[0] == 8 && v[4] == 128);
+	ck_assert_int_eq(parse_list("1..10+3,4,-2", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert(v[0] == 1 && v[3] == 10 && v[4] == 4 && v[5] == -2);
+	ck_assert_int_eq(parse_list("3..3", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	/* ranges that end near LONG_MAX stop there instead of overflowing */
+	ck_assert_int_eq(parse_list("1..9223372036854775807*2", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 63);
+	ck_assert(v[62] == 1L << 62);
+	ck_assert_int_eq(parse_list("9223372036854775800..9223372036854775807+5", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(parse_list("-9223372036854775807..9223372036854775807+9223372036854775807", v, 300, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(v[2] == 9223372036854775807L);
+	/* numbers out of range, malformed items, too many values */
+	ck_assert_int_eq(parse_list("99999999999999999999", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1..99999999999999999999", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list(",", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("4..2", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("0..8*2", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1..8*1", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1..8+0", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1..8x", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1...8", v, 300, &n), -EINVAL);
+	ck_assert_int_eq(parse_list("1..1000", v, 300, &n), -E2BIG);
+	ck_assert_int_eq(parse_list("1,2,3", v, 2, &n), -E2BIG);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -494,6 +562,10 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
 	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
 	tcase_add_test(tc, test_plot_draws_from_database);
+	tcase_add_test(tc, test_bench_prints_every_figure);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_parse_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

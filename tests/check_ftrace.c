@@ -696,6 +696,8 @@ static bool ft_sample_load(const char *rel, struct sim_workload *w)
 	const char *path = tutil_srcpath(rel);
 	char err[512];
 
+	if (tutil_quick_skips(rel))
+		return false;
 	if (access(path, R_OK)) {
 		fprintf(stderr, "check_ftrace: %s not found, real-trace test not run\n", path);
 		return false;

@@ -728,6 +728,8 @@ START_TEST(test_real_fork_exec_figures)
 	struct trace_stats s;
 	char err[512];
 
+	if (tutil_quick_skips("traces/samples/fork_exec.trace.xz"))
+		return;
 	if (access(path, R_OK)) {
 		fprintf(stderr, "check_tstats: %s not found, real-trace test not run\n", path);
 		return;

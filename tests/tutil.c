@@ -100,6 +100,16 @@ const struct sim_workload *tutil_sample(const char *rel)
 	return &samples[nsamples++].w;
 }
 
+bool tutil_quick_skips(const char *rel)
+{
+	const char *q = getenv("SLABSIM_TEST_QUICK");
+
+	if (!q || strcmp(q, "1") || !strstr(rel, "traces/samples/") || strstr(rel, "-head."))
+		return false;
+	fprintf(stderr, "SLABSIM_TEST_QUICK=1: %s left out\n", rel);
+	return true;
+}
+
 void tutil_samples_release(void)
 {
 	for (unsigned i = 0; i < nsamples; i++) {

@@ -3,6 +3,7 @@
 #ifndef SLABSIM_TUTIL_H
 #define SLABSIM_TUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/workload.h"
@@ -12,6 +13,12 @@
  * process and kept for later calls; a load failure fails the test.
  */
 const struct sim_workload *tutil_sample(const char *rel);
+/*
+ * True when SLABSIM_TEST_QUICK=1 and rel is a full bundled trace (not a
+ * -head one): tests then leave it out (valgrind runs the suites so), and
+ * say so on stderr.
+ */
+bool tutil_quick_skips(const char *rel);
 /* Frees every sample tutil_sample() loaded (an unchecked teardown). */
 void tutil_samples_release(void);
 
