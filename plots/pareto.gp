@@ -17,6 +17,7 @@ set ylabel "peak slab memory (KiB)"
 set grid
 set key top right noenhanced
 set offsets graph 0.05, graph 0.15, graph 0.1, graph 0.05
+set yrange [0:*]
 plot in using 2:3 with points pt 7 ps 1.2 title "runs", \
      in using 2:($4 > 0 ? $3 : 1/0) with linespoints lw 2 pt 7 ps 1.6 title "Pareto front", \
      in using 2:($4 > 0 ? $3 : 1/0):1 with labels offset 0.8,0.8 left font ",8" notitle
