@@ -352,9 +352,11 @@ static void plot_usage(FILE *f)
 		   "DIR/NAME.png (or .svg) the picture, NAME as listed after the arrow.  Axes\n"
 		   "carry units; titles name the runs' trace and machine (cpus, nodes, clock,\n"
 		   "timing); legends name the policy or preset, the parameters that differ\n"
-		   "between its runs, the machine and the run id.  Plots of a line per run\n"
-		   "draw the first %d runs on the trace and machine of the first run.\n\nKinds:\n",
-		PLOT_MAX_RUNS);
+		   "between its runs, the machine and the run id.  Bars and lines \"per run\"\n"
+		   "compare the runs of the trace and machine with the most policies and\n"
+		   "presets: the first run of each (every run, when all are of one policy),\n"
+		   "at most %d groups of bars and %d lines.\n\nKinds:\n",
+		PLOT_MAX_BARS, PLOT_MAX_RUNS);
 	for (size_t i = 0; i < SIM_ARRAY_SIZE(plot_kinds); i++)
 		fprintf(f, "  %-10s %s\n  %-10s   -> %s\n", plot_kinds[i].name, plot_kinds[i].what, "",
 			plot_kinds[i].files);

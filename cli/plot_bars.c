@@ -3,7 +3,7 @@
  * plot_bars.c - the policies side by side: one group of bars per run, one
  * bar per metric (lock classes, allocator and workload line transfers,
  * peak and mean memory, p99 latencies), from the summary and summary_lock
- * views.  Data as CSV with a header; plots/policies.gp draws it.
+ * views, for the runs of plot_cmp (one machine and trace).  Data as CSV with a header; plots/policies.gp draws it.
  */
 #include "config.h"
 
@@ -50,7 +50,7 @@ static int bars_draw(struct plot *p, const struct bar_plot *b, const struct bar_
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n, ", %s", cols[c].sql);
 	if (n < sizeof(sql))
 		snprintf(sql + n, sizeof(sql) - n, " FROM run r JOIN summary s ON s.run_id = r.id "
-			 "JOIN plot_label l ON l.run_id = r.id ORDER BY r.id");
+			 "JOIN plot_label l ON l.run_id = r.id WHERE " PLOT_CMP_WHERE " ORDER BY r.id");
 	if (!ncols || sqlite3_prepare_v2(p->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return ncols ? -1 : 0;
 	f = plot_data(p, b->kind, path, sizeof(path));
@@ -72,7 +72,7 @@ static int bars_draw(struct plot *p, const struct bar_plot *b, const struct bar_
 	fclose(f);
 	if (!rows)
 		return 0;
-	plot_title(p, b->what, "1", title, sizeof(title));
+	plot_title(p, b->what, PLOT_CMP_WHERE, title, sizeof(title));
 	snprintf(vars, sizeof(vars), "ncols=%zu; logy=%d; ylabel='%s'; title=\"%s\"", ncols, b->logy, b->ylabel, title);
 	return plot_draw(p, b->kind, "policies.gp", vars);
 }
@@ -86,8 +86,8 @@ static int bars_lock_classes(struct plot *p, const struct bar_plot *b, const cha
 	for (size_t i = 0; i < SIM_ARRAY_SIZE(bar_lock_classes); i++) {
 		char q[200];
 
-		snprintf(q, sizeof(q), "SELECT count(*) FROM summary_lock WHERE class = '%s' AND acquired > 0",
-			 bar_lock_classes[i]);
+		snprintf(q, sizeof(q), "SELECT count(*) FROM summary_lock WHERE class = '%s' AND acquired > 0 "
+			 "AND run_id IN (SELECT run_id FROM plot_cmp)", bar_lock_classes[i]);
 		if (!plot_count(p->h, q))
 			continue;
 		snprintf(cols[n].name, sizeof(cols[n].name), "%s", bar_lock_classes[i]);

@@ -80,6 +80,9 @@ int plot_draw(struct plot *p, const char *kind, const char *script, const char *
  * differs between runs of the same policy and preset; the others are the
  * same on every line and said by the policy's name.
  */
+#define PLOT_STR_(x) #x
+#define PLOT_STR(x) PLOT_STR_(x)
+
 static const char plot_label_sql[] =
 	"DROP TABLE IF EXISTS temp.plot_swept; DROP TABLE IF EXISTS temp.plot_label;"
 	"CREATE TEMP TABLE plot_swept AS SELECT r.policy AS policy, r.preset AS preset, p.name AS name "
@@ -90,7 +93,20 @@ static const char plot_label_sql[] =
 	"FROM run_param p JOIN plot_swept w ON w.policy = r.policy AND w.preset = r.preset AND w.name = p.name "
 	"WHERE p.run_id = r.id), '') || ' ' || r.cpus || 'cpu' || "
 	"CASE WHEN r.nodes > 1 THEN '/' || r.nodes || 'node' ELSE '' END || ' ' || r.timing || ' #' || r.id AS label "
-	"FROM run r;";
+	"FROM run r;"
+	/*
+	 * The runs compared side by side (bars, lines over time, CDFs): those of
+	 * the trace and machine with the most policies and presets (the latest
+	 * such on a tie); of these the first run of each policy and preset, or
+	 * every run when they are all one policy's (a sweep).
+	 */
+	"DROP TABLE IF EXISTS temp.plot_cmp;"
+	"CREATE TEMP TABLE plot_cmp AS WITH g AS (SELECT trace_id, timing, cpus, nodes, ghz, "
+	"count(DISTINCT policy || '/' || preset) AS k FROM run GROUP BY trace_id, timing, cpus, nodes, ghz "
+	"ORDER BY k DESC, max(id) DESC LIMIT 1), "
+	"m AS (SELECT r.id, r.policy, r.preset FROM run r JOIN g USING (trace_id, timing, cpus, nodes, ghz)) "
+	"SELECT id AS run_id FROM m WHERE (SELECT k FROM g) = 1 OR id IN (SELECT min(id) FROM m GROUP BY policy, preset) "
+	"ORDER BY id LIMIT " PLOT_STR(PLOT_MAX_BARS) ";";
 
 int plot_label_create(sqlite3 *h)
 {

@@ -14,6 +14,10 @@
 #include <stdio.h>
 
 #define PLOT_MAX_RUNS 12	/* lines in one time-series or CDF plot */
+#define PLOT_MAX_BARS 16	/* groups of bars in one side-by-side plot */
+
+/* The runs compared side by side, as a condition on "run r" (see plot_label_create()). */
+#define PLOT_CMP_WHERE "r.id IN (SELECT run_id FROM plot_cmp)"
 
 struct plot {
 	sqlite3 *h;
@@ -26,7 +30,10 @@ struct plot {
  * The temporary view plot_label (run_id, label) names a run in legends:
  * preset or policy, the parameters that differ between the runs of that
  * policy in the database ("size=16 batch=8"), the machine and the run id.
- * Created by plot_label_create() on the connection; 0 or -1.
+ * The temporary table plot_cmp (run_id) holds the runs compared side by
+ * side: of the trace and machine with the most policies and presets, the
+ * first run of each (every run, up to PLOT_MAX_BARS, when they are all one
+ * policy's).  Both created by plot_label_create() on the connection; 0 or -1.
  */
 int plot_label_create(sqlite3 *h);
 

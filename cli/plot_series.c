@@ -3,34 +3,17 @@
  * plot_series.c - a line per run: memory held over simulated time (slab
  * pages, and split into slab pages, metadata and objects parked in caches)
  * and cumulative distributions of alloc and free latency.  The runs drawn
- * are those on the machine and trace of the first run in the database (the
- * first PLOT_MAX_RUNS of them), so the lines share a time base.  Data as
+ * are the first PLOT_MAX_RUNS of plot_cmp, all of one trace and machine, so
+ * the lines share a time base.  Data as
  * blocks of CSV, one per run under its label; plots/memory.gp, memparts.gp
  * and latency.gp draw them.
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/plot_internal.h"
-
-/* The runs that share the first run's trace and machine, as an SQL condition on "run r". */
-static void series_where(struct plot *p, char *buf, size_t len)
-{
-	sqlite3_stmt *st;
-
-	snprintf(buf, len, "0");
-	if (sqlite3_prepare_v2(p->h, "SELECT trace_id, quote(timing), cpus, nodes, ghz FROM run ORDER BY id LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, len, "r.trace_id = %" PRId64 " AND r.timing = %s AND r.cpus = %d AND r.nodes = %d "
-			 "AND r.ghz = %.17g", (int64_t)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
-			 sqlite3_column_int(st, 2), sqlite3_column_int(st, 3), sqlite3_column_double(st, 4));
-	sqlite3_finalize(st);
-}
 
 /*
  * One block per run of where: its label, then rows ",x,y..." of sql_rows
@@ -85,7 +68,7 @@ static int series_plot(struct plot *p, const char *kind, const char *script, con
 
 	if (!f)
 		return -1;
-	series_where(p, where, sizeof(where));
+	snprintf(where, sizeof(where), "%s", PLOT_CMP_WHERE);
 	n = series_write(p, f, where, sql_rows, cdf);
 	fclose(f);
 	if (n <= 0)

@@ -24,6 +24,6 @@ set ylabel ylabel noenhanced
 if (logy) { set logscale y; set yrange [0.0001:*] } else { set yrange [0:*] }
 set grid ytics
 set key outside right top noenhanced
-set xtics rotate by -20 left noenhanced
-set bmargin 8
+set xtics rotate by -25 left noenhanced
+set bmargin 11
 plot for [c=2:ncols+1] in using c:xtic(1) title columnheader(c)

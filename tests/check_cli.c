@@ -525,11 +525,25 @@ START_TEST(test_plot_draws_from_database)
 	snprintf(args, sizeof(args), "plot --db '%s/none.db'", dir);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "none.db"), "a missing database should be named: %s", r->err);
+	/* with several policies on one machine, the bars compare those, one run each */
+	snprintf(args, sizeof(args), "run --trace " SAMPLE " --policy slub,magazine --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "two more runs: %s", r->err);
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/two' locks memory", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "plot of two policies: %s", r->err);
+	snprintf(png, sizeof(png), "%s/two/locks.csv", dir);
+	ck_assert_msg(file_has(png, "\n\"slub 4cpu trace #5\",") && file_has(png, "\n\"magazine 4cpu trace #6\",") &&
+		      !file_has(png, "pcarray"), "the bars should compare slub and magazine only");
+	snprintf(png, sizeof(png), "%s/two/memory.csv", dir);
+	ck_assert_msg(file_has(png, "\"magazine 4cpu trace #6\"") && !file_has(png, "pcarray"),
+		      "the lines over time should be those of slub and magazine");
 	/* bad inputs: an unknown kind, an output folder that cannot be made, a database without runs */
 	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/x' locks bars", db, dir);
 	slabsim(r, args);
-	ck_assert_msg(r->status == 2 && strstr(r->err, "unknown kind 'bars'") && access(png, F_OK) == 0,
-		      "an unknown kind should be a usage error naming it: %s", r->err);
+	snprintf(png, sizeof(png), "%s/x", dir);
+	ck_assert_msg(r->status == 2 && strstr(r->err, "unknown kind 'bars'") && access(png, F_OK) != 0,
+		      "an unknown kind should be a usage error naming it, before drawing anything: %s", r->err);
 	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/p.db/plots'", db, dir);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "cannot create the output folder") && strstr(r->err, "p.db/plots"),
