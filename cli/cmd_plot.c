@@ -39,18 +39,23 @@ static int pareto_cmp(const void *a, const void *b)
 	return (p->y > q->y) - (p->y < q->y);
 }
 
-static int plot_pareto(struct plot *p)
+/*
+ * Peak memory against the metric x (an SQL expression over "run r" and
+ * "summary s"), a point per run on the trace and machine the other
+ * comparisons draw: every configuration of it, sweeps included.
+ */
+static int plot_pareto_one(struct plot *p, const char *kind, const char *x, const char *xname, const char *xlabel)
 {
-	char path[4200], title[600], vars[700];
+	char sql[1024], path[4200], what[200], title[600], vars[1024];
 	sqlite3_stmt *st;
 	struct pareto_pt *pt = NULL;
 	size_t n = 0, cap = 0;
 	double best = INFINITY;
 	FILE *f;
 
-	if (sqlite3_prepare_v2(p->h, "SELECT l.label, (SELECT coalesce(sum(acq_per_op), 0) FROM summary_lock "
-			       "WHERE run_id = r.id), s.peak_slab_bytes / 1024.0 FROM run r JOIN summary s "
-			       "ON s.run_id = r.id JOIN plot_label l ON l.run_id = r.id ORDER BY r.id", -1, &st, NULL))
+	snprintf(sql, sizeof(sql), "SELECT l.label, %s, s.peak_slab_bytes / 1024.0 FROM run r JOIN summary s "
+		 "ON s.run_id = r.id JOIN plot_label l ON l.run_id = r.id WHERE " PLOT_MACHINE_WHERE " ORDER BY r.id", x);
+	if (sqlite3_prepare_v2(p->h, sql, -1, &st, NULL))
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow((void **)&pt, &cap, n + 1, sizeof(*pt));
@@ -61,26 +66,38 @@ static int plot_pareto(struct plot *p)
 	}
 	sqlite3_finalize(st);
 	qsort(pt, n, sizeof(*pt), pareto_cmp);
-	/* sorted by acquisitions: a point is on the front when it holds less memory than every point before it */
+	/* sorted by x: a point is on the front when it holds less memory than every point before it */
 	for (size_t i = 0; i < n; i++)
 		if (pt[i].y < best) {
 			best = pt[i].y;
 			pt[i].front = true;
 		}
-	f = plot_data(p, "pareto", path, sizeof(path));
+	f = plot_data(p, kind, path, sizeof(path));
 	if (!f) {
 		free(pt);
 		return -1;
 	}
-	fprintf(f, "label,acq_per_op,peak_kib,front\n");
+	fprintf(f, "label,%s,peak_kib,front\n", xname);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "\"%s\",%.9g,%.9g,%d\n", pt[i].label, pt[i].x, pt[i].y, pt[i].front);
 	fclose(f);
 	free(pt);
-	plot_title(p, "peak slab memory against lock acquisitions per op: the Pareto front", "1", title,
-		   sizeof(title));
-	snprintf(vars, sizeof(vars), "title=\"%s\"", title);
-	return n ? plot_draw(p, "pareto", "pareto.gp", vars) : 0;
+	snprintf(what, sizeof(what), "peak slab memory against %s: the Pareto front", xlabel);
+	plot_title(p, what, PLOT_MACHINE_WHERE, title, sizeof(title));
+	snprintf(vars, sizeof(vars), "title=\"%s\"; xlabel='%s'", title, xlabel);
+	return n ? plot_draw(p, kind, "pareto.gp", vars) : 0;
+}
+
+static int plot_pareto(struct plot *p)
+{
+	int rc = plot_pareto_one(p, "pareto", "(SELECT coalesce(sum(acq_per_op), 0) FROM summary_lock "
+				 "WHERE run_id = r.id)", "acq_per_op", "lock acquisitions per alloc or free (all classes)");
+
+	if (!rc)
+		rc = plot_pareto_one(p, "pareto-cycles", "coalesce((s.alloc_mean_cycles * s.allocs + "
+				     "s.free_mean_cycles * s.frees) / nullif(s.ops, 0), 0)", "cycles_per_op",
+				     "mean cycles per alloc or free");
+	return rc;
 }
 
 /* For one policy: the metric against its first swept parameter, a line per (second parameter, cpus). */
@@ -308,7 +325,8 @@ static const struct plot_kind {
 	  "per-cpu and per-node caches, a line per run", plot_memparts, "SELECT count(*) FROM memory" },
 	{ "latency", "latency-alloc latency-free", "cumulative distributions of alloc and of free latency in "
 	  "cycles, a line per run", plot_latency, "SELECT count(*) FROM latency" },
-	{ "pareto", "pareto", "peak memory against lock acquisitions per op, a point per run, Pareto front marked",
+	{ "pareto", "pareto pareto-cycles", "peak memory against lock acquisitions per op, and against mean "
+	  "cycles per op, a point per run on the compared trace and machine, Pareto front marked",
 	  plot_pareto, "SELECT count(*) FROM run" },
 	{ "cpus", "cpus-memory cpus-locks", "peak memory and lock acquisitions per op against the cpu count "
 	  "(runs of one trace and timing, e.g. a --cpus sweep with --replicate), a line per policy", plot_cpus,

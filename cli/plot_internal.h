@@ -18,6 +18,10 @@
 
 /* The runs compared side by side, as a condition on "run r" (see plot_label_create()). */
 #define PLOT_CMP_WHERE "r.id IN (SELECT run_id FROM plot_cmp)"
+/* Every run on the trace and machine of those, as a condition on "run r". */
+#define PLOT_MACHINE_WHERE                                                                                \
+	"(r.trace_id, r.timing, r.cpus, r.nodes, r.ghz) = (SELECT trace_id, timing, cpus, nodes, ghz FROM run " \
+	"WHERE id = (SELECT min(run_id) FROM plot_cmp))"
 
 struct plot {
 	sqlite3 *h;

@@ -460,7 +460,7 @@ START_TEST(test_plot_draws_from_database)
 	struct result *r = xmalloc(sizeof(*r));
 	char args[2048], db[512], png[600], cmd[1024];
 	static const char *const kinds[] = { "locks", "contention", "transfers", "memheld", "p99", "memory",
-					     "memparts", "latency-alloc", "latency-free", "pareto",
+					     "memparts", "latency-alloc", "latency-free", "pareto", "pareto-cycles",
 					     "param-pcarray-cycles", "param-pcarray-memory", "heatmap-pcarray" };
 
 	snprintf(db, sizeof(db), "%s/p.db", dir);
