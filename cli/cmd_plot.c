@@ -364,9 +364,9 @@ static void plot_list(sqlite3 *h, const char *db_path)
 static void plot_usage(FILE *f)
 {
 	fprintf(f, "Usage: slabsim plot --db FILE [--out DIR] [--format png|svg] [--list] [KIND]...\n\n"
-		   "Draws plots of the runs in FILE with gnuplot and the scripts in $SLABSIM_PLOTS,\n"
-		   "./plots or the installed copies under " SLABSIM_DATADIR "/plots: for each KIND (default:\n"
-		   "every kind the database has data for) DIR/NAME.csv holds the data and\n"
+		   "Draws plots of the runs in FILE with gnuplot and the scripts in\n"
+		   "$SLABSIM_PLOTS, ./plots or " SLABSIM_DATADIR "/plots: for each KIND\n"
+		   "(default: every kind the database has data for) DIR/NAME.csv holds the data and\n"
 		   "DIR/NAME.png (or .svg) the picture, NAME as listed after the arrow.  Axes\n"
 		   "carry units; titles name the runs' trace and machine (cpus, nodes, clock,\n"
 		   "timing); legends name the policy or preset, the parameters that differ\n"
