@@ -16,7 +16,7 @@
 #include "cli/plot_internal.h"
 
 /*
- * One block per run of where: its label, then rows ",x,y..." of sql_rows
+ * One block per run of where that has rows: its label, then rows ",x,y..." of sql_rows
  * (bound to the run id).  cdf: the single y column is a count per x, written
  * as the running share of the run's total.  Returns the blocks written, or -1.
  */
@@ -36,13 +36,15 @@ static int series_write(struct plot *p, FILE *f, const char *where, const char *
 	}
 	while (sqlite3_step(runs) == SQLITE_ROW) {
 		double total = 0, acc = 0;
-		int ncol = sqlite3_column_count(rows);
+		int ncol = sqlite3_column_count(rows), nrows = 0;
 
 		sqlite3_reset(rows);
 		sqlite3_bind_int64(rows, 1, sqlite3_column_int64(runs, 0));
-		while (cdf && sqlite3_step(rows) == SQLITE_ROW)
+		for (; sqlite3_step(rows) == SQLITE_ROW; nrows++)
 			total += sqlite3_column_double(rows, 1);
 		sqlite3_reset(rows);
+		if (!nrows)
+			continue;	/* nothing to draw (no frees, no samples): no line */
 		fprintf(f, "%s\"%s\"\n", n++ ? "\n\n" : "", sqlite3_column_text(runs, 1));
 		while (sqlite3_step(rows) == SQLITE_ROW) {
 			fprintf(f, ",%.9g", sqlite3_column_double(rows, 0));
