@@ -25,8 +25,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 struct db;
-/* Draws every plot kind of db into out (created if missing); 0 or -1 (printed). */
-int cli_plot_all(struct db *db, const char *out, const char *fmt, unsigned *drawn);
+/* Draws every plot kind of db (named db_path in messages) into out (created if missing); 0 or -1 (printed). */
+int cli_plot_all(struct db *db, const char *db_path, const char *out, const char *fmt, unsigned *drawn);
 /* `slabsim trace reshape`, dispatched by cmd_trace(). */
 int cmd_trace_reshape(int argc, char **argv);
 

@@ -274,7 +274,7 @@ int cmd_report(int argc, char **argv)
 		db_close(db);
 		return CLI_EXIT_FAIL;
 	}
-	if (cli_plot_all(db, plots, "png", &drawn)) {
+	if (cli_plot_all(db, db_path, plots, "png", &drawn)) {
 		db_close(db);
 		return CLI_EXIT_FAIL;
 	}

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Cumulative distribution of allocation latency in cycles, one line per run.
+# Cumulative distribution of alloc or free latency in cycles, one line per run.
 # Input (in): blocks separated by two blank lines, one per run: a title line,
 #   then ",cycles,fraction" rows (the upper edge of each histogram bin and the
-#   share of allocations at or below it).  nruns: number of blocks.
+#   share of calls at or below it).  nruns: number of blocks.
 # Output (out); optional: title, op ("alloc" or "free"), fmt ("png" or "svg").
 if (!exists("in") || !exists("out") || !exists("nruns")) { print "usage: gnuplot -e \"in='l.csv'; out='l.png'; nruns=2\" latency.gp"; exit }
 if (!exists("op")) op = "alloc"
@@ -18,4 +18,4 @@ set logscale x
 set yrange [0:1.02]
 set grid
 set key outside right top noenhanced
-plot for [i=0:nruns-1] in index i using 2:3 with steps lw 2 title columnhead(1)
+plot for [i=0:nruns-1] in index i using 2:3 with steps lw 2 dt i / 8 + 1 title columnhead(1)

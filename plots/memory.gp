@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Slab memory held over simulated time, one line per run.
-# Input (in): CSV without header: run_label,t_s,slab_kib -- rows grouped by
-#   run, from the memory table (cache IS NULL: totals).  nruns: number of runs.
-# Output (out): PNG.  Optional: title.
+# Input (in): blocks separated by two blank lines, one per run: a title line,
+#   then ",t_s,slab_kib" rows from the memory table (cache IS NULL: totals).
+# Output (out); optional: title, fmt ("png" or "svg").
 if (!exists("in") || !exists("out") || !exists("nruns")) { print "usage: gnuplot -e \"in='m.csv'; out='m.png'; nruns=2\" memory.gp"; exit }
 if (!exists("title")) title = "Slab memory held over time"
 if (!exists("fmt")) fmt = "png"
@@ -15,4 +15,4 @@ set ylabel "slab pages held (KiB)"
 set grid
 set key outside right top noenhanced
 # one data block per run: blocks are separated by two blank lines
-plot for [i=0:nruns-1] in index i using 2:3 with steps lw 2 title columnhead(1)
+plot for [i=0:nruns-1] in index i using 2:3 with steps lw 2 dt i / 8 + 1 title columnhead(1)

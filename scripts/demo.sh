@@ -3,8 +3,9 @@
 # The main job: replays a bundled real kernel trace (fork_exec, Linux 6.1,
 # 4 vCPUs) against every policy and preset, once at the trace's own speed
 # on 4 cpus and once back to back (closed loop) with the capture
-# replicated onto 16 cpus in 2 nodes, records every run in a database and
-# draws the comparison.
+# replicated onto 16 cpus in 2 nodes; sweeps the per-cpu array's size and
+# batch, and the cpu count of three policies; records every run in a
+# database and draws every kind of plot and report.html from it.
 # Usage: scripts/demo.sh [OUTDIR]   (default: out/)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,33 +53,30 @@ SELECT run_id, coalesce(nullif(preset, ''), policy) AS policy, cpus, nodes, timi
        printf('%.1f', free_mean_cycles) AS free_cyc
 FROM summary ORDER BY run_id;"
 
+echo
+echo "== peak memory and lock traffic against the cpu count: the replicated capture on 4, 16 and 64 cpus"
+"$bin" sweep -q --trace "$trace" --policy slub,magazine,pcarray --cpus 4,16,64 \
+	--replicate 4 --nodes 2 --map spread --timing closed --db "$db"
+sqlite3 -column -header "$db" "
+SELECT coalesce(nullif(preset, ''), policy) AS policy, cpus,
+       printf('%.4f', (SELECT sum(acq_per_op) FROM summary_lock WHERE run_id = s.run_id)) AS locks_op,
+       printf('%.0f KiB', peak_slab_bytes / 1024.0) AS peak_mem
+FROM summary s WHERE nodes = 2 AND preset = '' AND policy IN ('slub', 'magazine', 'pcarray')
+  AND NOT EXISTS (SELECT 1 FROM run_param WHERE run_id = s.run_id AND is_auto = 0 AND name IN ('size', 'batch'))
+ORDER BY policy, cpus;"
+
 if command -v gnuplot >/dev/null 2>&1; then
-	sqlite3 -csv -header "$db" "
-SELECT coalesce(nullif(r.preset, ''), r.policy) AS run,
-       max(CASE class WHEN 'list_lock' THEN acq_per_op END) AS list_lock,
-       max(CASE class WHEN 'slab_lock' THEN acq_per_op END) AS slab_lock,
-       max(CASE class WHEN 'zone_lock' THEN acq_per_op END) AS zone_lock,
-       max(CASE class WHEN 'cpu_lock' THEN acq_per_op END) AS cpu_lock,
-       max(CASE class WHEN 'depot_lock' THEN acq_per_op END) AS depot_lock,
-       max(CASE class WHEN 'barn_lock' THEN acq_per_op END) AS barn_lock,
-       max(CASE class WHEN 'alien_lock' THEN acq_per_op END) AS alien_lock
-FROM summary_lock s JOIN run r ON r.id = s.run_id WHERE r.timing = 'closed'
-GROUP BY r.id ORDER BY r.id;" > "$out/locks.csv"
-	gnuplot -e "in='$out/locks.csv'; out='$out/locks.png'; ncols=7; title='fork_exec (Linux 6.1) x4 on 16 cpus, 2 nodes, closed loop: lock acquisitions per alloc or free'" "$top/plots/policies.gp"
-	: > "$out/memory.csv"
-	n=0
-	for id in $(sqlite3 "$db" "SELECT id FROM run WHERE timing = 'trace' AND policy IN ('slub', 'slab', 'magazine', 'pcarray', 'llcache') AND preset = '' ORDER BY id") \
-		  $(sqlite3 "$db" "SELECT id FROM run WHERE timing = 'trace' AND preset IN ('slub-2007', 'sheaves') ORDER BY id"); do
-		sqlite3 "$db" "SELECT coalesce(nullif(preset, ''), policy) FROM run WHERE id = $id" >> "$out/memory.csv"
-		sqlite3 -csv "$db" "SELECT '', t_ns / 1e9, slab_bytes / 1024.0 FROM memory WHERE run_id = $id AND cache IS NULL ORDER BY t_ns" >> "$out/memory.csv"
-		printf '\n\n' >> "$out/memory.csv"
-		n=$((n + 1))
-	done
-	gnuplot -e "in='$out/memory.csv'; out='$out/memory.png'; nruns=$n; title='fork_exec (Linux 6.1) on 4 cpus at trace speed: slab memory held'" "$top/plots/memory.gp"
-	"$bin" report --db "$db" --out "$out" > /dev/null || echo "demo: slabsim report failed" >&2
 	echo
-	echo "plots: $out/locks.png $out/memory.png, and every kind 'slabsim plot' draws in $out/plots/"
+	echo "== plots and report"
+	"$bin" plot --db "$db" --list
+	# report draws every kind 'slabsim plot' can into $out/plots and embeds them
+	SLABSIM_PLOTS=${SLABSIM_PLOTS:-$top/plots} "$bin" report --db "$db" --out "$out" > "$out/report.txt" ||
+		{ echo "demo: slabsim report failed" >&2; exit 1; }
+	echo
+	echo "plots:  $out/plots/ ($(ls "$out/plots/"*.png | wc -l) PNGs, their data as CSV beside them):"
+	for f in "$out/plots/"*.png; do echo "  $f"; done
 	echo "report: $out/report.html (one self-contained page: tables, plots, every run's configuration)"
+	echo "table:  $out/report.txt"
 else
 	echo "gnuplot not found: no plots (apt-get install gnuplot-nox)"
 fi

@@ -5,7 +5,8 @@
 set -e
 PKGS="build-essential autoconf automake pkg-config libgsl-dev libsqlite3-dev check \
 zlib1g-dev liblzma-dev gnuplot-nox sqlite3 xz-utils \
-libtracecmd-dev libtraceevent-dev libtracefs-dev parallel procps"
+libtracecmd-dev libtraceevent-dev libtracefs-dev parallel procps \
+chromium chromium-driver curl"
 
 missing=""
 for p in $PKGS; do

@@ -406,14 +406,53 @@ START_TEST(test_sweep_emit_jobs_gnu_parallel_merge)
 }
 END_TEST
 
-static bool file_is_png(const char *path)
+/* A PNG of at least min_w x min_h pixels and min_bytes bytes (a plot, not an empty canvas). */
+static bool file_is_png(const char *path, unsigned min_w, unsigned min_h, long min_bytes)
 {
-	unsigned char m[8] = { 0 };
+	unsigned char m[24] = { 0 };
 	FILE *f = fopen(path, "rb");
-	bool ok = f && fread(m, 1, 8, f) == 8 && !memcmp(m, "\x89PNG\r\n\x1a\n", 8);
+	bool ok = f && fread(m, 1, 24, f) == 24 && !memcmp(m, "\x89PNG\r\n\x1a\n", 8) && !memcmp(m + 12, "IHDR", 4);
+	unsigned w = (unsigned)m[16] << 24 | (unsigned)m[17] << 16 | (unsigned)m[18] << 8 | m[19];
+	unsigned h = (unsigned)m[20] << 24 | (unsigned)m[21] << 16 | (unsigned)m[22] << 8 | m[23];
+
+	ok = ok && w >= min_w && h >= min_h && !fseek(f, 0, SEEK_END) && ftell(f) >= min_bytes;
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* Whether the file at path contains text. */
+static bool file_has(const char *path, const char *text)
+{
+	char *buf = xmalloc(1 << 22);
+	FILE *f = fopen(path, "r");
+	size_t len = f ? fread(buf, 1, (1 << 22) - 1, f) : 0;
+	bool ok;
 
 	if (f)
 		fclose(f);
+	buf[len] = '\0';
+	ok = strstr(buf, text) != NULL;
+	free(buf);
+	return ok;
+}
+
+/* An SVG document (closed, so gnuplot finished it) of at least min_bytes bytes. */
+static bool file_is_svg(const char *path, long min_bytes)
+{
+	char *text = NULL;
+	FILE *f = fopen(path, "r");
+	long len = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+	bool ok = false;
+
+	if (f && len >= min_bytes && !fseek(f, 0, SEEK_SET)) {
+		text = xmalloc((size_t)len + 1);
+		text[fread(text, 1, (size_t)len, f)] = '\0';
+		ok = strstr(text, "<svg") && strstr(text, "</svg>") && strstr(text, "<path");
+	}
+	if (f)
+		fclose(f);
+	free(text);
 	return ok;
 }
 
@@ -422,8 +461,9 @@ START_TEST(test_plot_draws_from_database)
 	char *dir = tutil_tmpdir();
 	struct result *r = xmalloc(sizeof(*r));
 	char args[2048], db[512], png[600], cmd[1024];
-	static const char *const kinds[] = { "locks", "memory", "latency", "pareto", "param-pcarray-cycles",
-					     "heatmap-pcarray" };
+	static const char *const kinds[] = { "locks", "contention", "transfers", "memheld", "p99", "memory",
+					     "memparts", "latency-alloc", "latency-free", "pareto", "pareto-cycles",
+					     "param-pcarray-cycles", "param-pcarray-memory", "heatmap-pcarray" };
 
 	snprintf(db, sizeof(db), "%s/p.db", dir);
 	snprintf(args, sizeof(args), "sweep -q --trace " SAMPLE " --policy pcarray --set size=8,16 --set batch=4,8 "
@@ -438,7 +478,20 @@ START_TEST(test_plot_draws_from_database)
 	ck_assert_msg(r->status == 0, "plot should draw every kind: %s", r->err);
 	for (unsigned i = 0; i < SIM_ARRAY_SIZE(kinds); i++) {
 		snprintf(png, sizeof(png), "%s/plots/%s.png", dir, kinds[i]);
-		ck_assert_msg(file_is_png(png), "%s should be a PNG image", png);
+		ck_assert_msg(file_is_png(png, 800, 500, 8000), "%s should be a PNG image of a plot", png);
+		ck_assert_msg(strstr(r->out, png) != NULL, "plot should name %s", png);
+	}
+	/* the titles name trace and machine, the legends the swept parameters */
+	snprintf(png, sizeof(png), "%s/plots/locks.csv", dir);
+	ck_assert_msg(file_has(png, "\"pcarray batch=4 size=16 4cpu closed #"), "legends name the parameters");
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/svg' --format svg", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "plot --format svg should draw every kind: %s", r->err);
+	for (unsigned i = 0; i < SIM_ARRAY_SIZE(kinds); i++) {
+		snprintf(png, sizeof(png), "%s/svg/%s.svg", dir, kinds[i]);
+		ck_assert_msg(file_is_svg(png, 8000), "%s should be an SVG image of a plot", png);
+		ck_assert_msg(file_has(png, "fork_exec-head.trace.xz, 4 cpus, 1 node, 2.5 GHz, closed loop"),
+			      "%s: the title should name the trace and the machine", png);
 	}
 	/* the report: one page, every picture embedded, a table row per run, every configuration */
 	snprintf(args, sizeof(args), "report --db '%s' --out '%s/rep'", db, dir);
@@ -474,6 +527,41 @@ START_TEST(test_plot_draws_from_database)
 	snprintf(args, sizeof(args), "plot --db '%s/none.db'", dir);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "none.db"), "a missing database should be named: %s", r->err);
+	/* with several policies on one machine, the bars compare those, one run each */
+	snprintf(args, sizeof(args), "run --trace " SAMPLE " --policy slub,magazine --db '%s'", db);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "two more runs: %s", r->err);
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/two' locks memory", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "plot of two policies: %s", r->err);
+	snprintf(png, sizeof(png), "%s/two/locks.csv", dir);
+	ck_assert_msg(file_has(png, "\n\"slub 4cpu trace #5\",") && file_has(png, "\n\"magazine 4cpu trace #6\",") &&
+		      !file_has(png, "pcarray"), "the bars should compare slub and magazine only");
+	snprintf(png, sizeof(png), "%s/two/memory.csv", dir);
+	ck_assert_msg(file_has(png, "\"magazine 4cpu trace #6\"") && !file_has(png, "pcarray"),
+		      "the lines over time should be those of slub and magazine");
+	/* bad inputs: an unknown kind, an output folder that cannot be made, a database without runs */
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/x' locks bars", db, dir);
+	slabsim(r, args);
+	snprintf(png, sizeof(png), "%s/x", dir);
+	ck_assert_msg(r->status == 2 && strstr(r->err, "unknown kind 'bars'") && access(png, F_OK) != 0,
+		      "an unknown kind should be a usage error naming it, before drawing anything: %s", r->err);
+	snprintf(args, sizeof(args), "plot --db '%s' --out '%s/p.db/plots'", db, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "cannot create the output folder") && strstr(r->err, "p.db/plots"),
+		      "an output folder inside a file should be refused by name: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/empty.db' && sqlite3 '%s/empty.db' 'DELETE FROM run'", db, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(args, sizeof(args), "plot --db '%s/empty.db' --out '%s/e'", dir, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "empty.db has no runs"), "a database without runs: %s", r->err);
+	snprintf(args, sizeof(args), "report --db '%s/empty.db' --out '%s/e'", dir, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "empty.db has no runs"), "report of no runs: %s", r->err);
+	snprintf(args, sizeof(args), "plot --db '%s/empty.db' --list", dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0 && strstr(r->out, "0 runs") && strstr(r->out, "locks      no"),
+		      "--list of a database without runs: %s", r->out);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(dir);
