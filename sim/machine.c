@@ -101,6 +101,13 @@ uint32_t machine_cache_size(const struct machine *m, unsigned cache)
 	return cache < m->ncaches ? m->extra_size[cache - m->ntrace_caches] : 0;
 }
 
+int machine_cache_order(const struct machine *m, unsigned cache)
+{
+	if (cache >= m->ntrace_caches || !m->w->cache_order || m->w->cache_order[cache] == SIM_ORDER_UNKNOWN)
+		return -1;
+	return m->w->cache_order[cache];
+}
+
 const char *machine_cache_name(const struct machine *m, unsigned cache)
 {
 	if (cache < m->ntrace_caches)

@@ -84,6 +84,8 @@ unsigned machine_cache_register(struct machine *m, const char *name, uint32_t si
 
 /* Object size of a cache (the trace's bytes_alloc). */
 uint32_t machine_cache_size(const struct machine *m, unsigned cache);
+/* Slab order the traced kernel used for a cache (sim_workload.cache_order), -1 if unknown. */
+int machine_cache_order(const struct machine *m, unsigned cache);
 const char *machine_cache_name(const struct machine *m, unsigned cache);
 
 /* --- what an operation does -------------------------------------------- */

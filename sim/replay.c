@@ -207,6 +207,8 @@ static void replay_alloc(struct replay *r, unsigned cpu, const struct sim_event 
 	o->done = op.now;
 	if (o->addr)
 		replay_touch_object(&op, o->addr, size, CL_WRITE);
+	if (o->addr && r->opts->on_alloc)
+		r->opts->on_alloc(r->opts->on_alloc_arg, e, cpu, o->addr, r->warm);
 	m->cpu[cpu].clock = op.now;
 	if (r->nblocked)
 		replay_wake(r, e->oid);

@@ -30,6 +30,13 @@ struct sim_replay_opts {
 	bool drain_at_end;	/* after the run, call the policy's drain() on cpu 0 (tests) */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
+	/*
+	 * Called after every successful ALLOC with the event, the simulated
+	 * cpu, the address the policy handed out and whether the run records
+	 * (false during a warm-up); NULL (the default) costs nothing.
+	 */
+	void (*on_alloc)(void *arg, const struct sim_event *e, unsigned cpu, sim_addr_t obj, bool recorded);
+	void *on_alloc_arg;
 };
 
 /*
