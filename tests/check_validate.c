@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * check_validate.c - slabsim validate: the direct-map base of a fixture
+ * with a known base, the real figures of a tiny excerpt computed by hand,
+ * the replayed side of it, the slab mapping on the bundled head trace,
+ * snapshot parsing, and recording in a database made before the
+ * validation tables existed.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/validate.h"
+#include "results/db.h"
+#include "tests/check_suites.h"
+#include "tests/tutil.h"
+#include "traces/load.h"
+#include "traces/realslab.h"
+
+#define BASE 0xffff9a4000000000ull	/* 1 GiB aligned, as the kernel randomises it */
+#define PAGE(pfn, off) (BASE + ((uint64_t)(pfn) << 12) + (off))
+
+static const char snapshots[] =
+	"### /proc/slabinfo before the workload\n"
+	"slabinfo - version: 2.1\n"
+	"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables ...\n"
+	"c64                 100    128     64   64    1 : tunables    0    0    0 : slabdata      2      2      0\n"
+	"### /proc/slabinfo after the workload\n"
+	"slabinfo - version: 2.1\n"
+	"c64                 100    192     64   64    1 : tunables    0    0    0 : slabdata      3      3      0\n";
+
+struct fixture {
+	struct sim_workload w;
+	uint32_t v, c64, m1, m2;
+	uint64_t t;
+};
+
+static void fx_event(struct fixture *f, enum sim_ev_op op, unsigned cpu, uint32_t cache, uint64_t ptr,
+		     uint32_t oid)
+{
+	struct sim_event e = { .t_ns = f->t += 1000, .ptr = ptr, .oid = oid, .cache = cache, .bytes_req = 64,
+			       .bytes_alloc = 64, .cpu = (uint16_t)cpu, .op = (uint8_t)op, .node = SIM_NO_NODE };
+
+	if (op == SIM_EV_PAGE_ALLOC || op == SIM_EV_PAGE_FREE) {
+		e.oid = SIM_OID_NONE;
+		e.cache = 0;
+		e.bytes_alloc = 4096;
+	}
+	sim_workload_push(&f->w, &e);
+	if (op == SIM_EV_ALLOC && oid + 1 > f->w.nobjs)
+		f->w.nobjs = oid + 1;
+	if (cpu + 1 > f->w.ncpus)
+		f->w.ncpus = (uint16_t)(cpu + 1);
+}
+
+/*
+ * The tiny excerpt.  cpu 2: ten page allocations, each followed by an
+ * object of v in it (the votes for the base, and ten new slabs of v).
+ * c64 (2 slabs before, 3 after): cpu 0 and cpu 1 allocate from old slab
+ * 100, cpu 1 from new slab 200, cpu 0 from old slab 300; slab 100 is
+ * freed.  m1 and m2 allocate from one slab (400): merged.
+ */
+static void fixture_build(struct fixture *f)
+{
+	uint32_t oid = 0;
+
+	memset(f, 0, sizeof(*f));
+	sim_workload_init(&f->w);
+	snprintf(f->w.source, sizeof(f->w.source), "fixture");
+	f->v = sim_workload_cache(&f->w, "v", 64, 0);
+	f->c64 = sim_workload_cache(&f->w, "c64", 64, 0);
+	f->m1 = sim_workload_cache(&f->w, "m1", 64, 0);
+	f->m2 = sim_workload_cache(&f->w, "m2", 64, 0);
+	for (unsigned i = 0; i < 10; i++) {
+		fx_event(f, SIM_EV_PAGE_ALLOC, 2, 0, 1000 + 2 * i, 0);
+		fx_event(f, SIM_EV_ALLOC, 2, f->v, PAGE(1000 + 2 * i, 192), oid++);
+	}
+	fx_event(f, SIM_EV_ALLOC, 0, f->c64, PAGE(100, 0), oid++);
+	fx_event(f, SIM_EV_ALLOC, 0, f->c64, PAGE(100, 64), oid++);
+	fx_event(f, SIM_EV_ALLOC, 1, f->c64, PAGE(100, 128), oid++);
+	fx_event(f, SIM_EV_PAGE_ALLOC, 1, 0, 200, 0);
+	fx_event(f, SIM_EV_ALLOC, 1, f->c64, PAGE(200, 0), oid++);
+	fx_event(f, SIM_EV_ALLOC, 0, f->c64, PAGE(300, 0), oid++);
+	fx_event(f, SIM_EV_FREE, 0, f->c64, PAGE(100, 0), 10);
+	fx_event(f, SIM_EV_PAGE_FREE, 0, 0, 100, 0);
+	fx_event(f, SIM_EV_ALLOC, 0, f->m1, PAGE(400, 0), oid++);
+	fx_event(f, SIM_EV_ALLOC, 0, f->m2, PAGE(400, 128), oid++);
+	f->w.digest = sim_workload_digest(&f->w);
+}
+
+static void fig_eq(const struct slabuse_fig *f, uint64_t allocs, uint64_t used, uint64_t nw, uint64_t freed,
+		   uint64_t start, uint64_t peak, uint64_t shared, uint64_t switches)
+{
+	const uint64_t want[VALIDATION_NFIG] = { allocs, used, nw, freed, start, peak, shared, switches };
+
+	for (unsigned i = 0; i < VALIDATION_NFIG; i++)
+		ck_assert_msg(validation_fig(f, i) == want[i], "%s: %llu, expected %llu", validation_fig_name[i],
+			      (unsigned long long)validation_fig(f, i), (unsigned long long)want[i]);
+}
+
+static const struct realslab_group *group_named(const struct realslab *r, const char *name)
+{
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (!strcmp(r->g[i].name, name))
+			return &r->g[i];
+	ck_abort_msg("no group %s", name);
+	return NULL;
+}
+
+START_TEST(test_base_known)
+{
+	struct fixture f;
+	struct trace_preslab p;
+
+	fixture_build(&f);
+	trace_preslab_compute(&f.w, &p);
+	ck_assert(p.known);
+	ck_assert_uint_eq(p.page_offset, BASE);
+	/* the 11 objects right after a page allocation, all in pages the trace allocates */
+	ck_assert_uint_eq(p.votes, 11);
+	ck_assert_uint_eq(p.votes_for, 11);
+	/* the neighbouring 1 GiB steps place none in traced pages */
+	ck_assert_uint_eq(p.runner_up, 0);
+	sim_workload_fini(&f.w);
+}
+END_TEST
+
+START_TEST(test_real_by_hand)
+{
+	char *path = tutil_tmpfile(".slabinfo", snapshots, sizeof(snapshots) - 1);
+	struct slabinfo_file sf;
+	struct realslab r;
+	struct fixture f;
+	char err[256];
+
+	fixture_build(&f);
+	ck_assert_msg(slabinfo_read_file(path, &sf, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(sf.nsnap, 2);
+	ck_assert_msg(realslab_compute(&f.w, &sf.snap[0], &sf.snap[1], &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(r.ngroups, 3);
+	/* allocs, used, new, freed, start, peak, shared, switches */
+	fig_eq(&group_named(&r, "v")->fig, 10, 10, 10, 0, 0, 10, 0, 9);
+	fig_eq(&group_named(&r, "c64")->fig, 5, 3, 1, 1, 2, 3, 1, 2);
+	fig_eq(&group_named(&r, "m1+m2")->fig, 2, 1, 0, 0, 0, 0, 0, 0);
+	ck_assert_uint_eq(group_named(&r, "m1+m2")->nmembers, 2);
+	ck_assert_uint_eq(r.group_of[f.m1], r.group_of[f.m2]);
+	/* the peak of all groups together: 2 + 10 + 1 before slab 100 goes */
+	fig_eq(&r.total, 17, 14, 11, 1, 2, 13, 1, 11);
+	ck_assert_uint_eq(r.cpu_switches[0], 1);
+	ck_assert_uint_eq(r.cpu_switches[1], 1);
+	ck_assert_uint_eq(r.cpu_switches[2], 9);
+	/* c64: num_slabs 3 - 2 = +1 in the snapshots, new - freed = 0 in the trace */
+	ck_assert_uint_eq(r.disagreements, 1);
+	realslab_fini(&r);
+	slabinfo_file_fini(&sf);
+	sim_workload_fini(&f.w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_replayed_side)
+{
+	char *path = tutil_tmpfile(".slabinfo", snapshots, sizeof(snapshots) - 1);
+	struct validation v;
+	struct fixture f;
+	char err[512];
+	uint32_t gv;
+
+	fixture_build(&f);
+	ck_assert_msg(validation_compute(&f.w, path, 1, &v, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(v.cpus, 3);
+	/* the replay allocates what the capture did, group by group */
+	for (size_t g = 0; g < v.real.ngroups; g++)
+		ck_assert_uint_eq(v.sim[g].allocs, v.real.g[g].fig.allocs);
+	/* v has no snapshot row: a cold cache, ten objects of 64 bytes from one order-0 slab of 64 */
+	gv = v.real.group_of[f.v];
+	fig_eq(&v.sim[gv], 10, 1, 1, 0, 0, 1, 0, 0);
+	/* c64 starts from the snapshot's 128 objects: two slabs at least */
+	ck_assert_uint_ge(v.sim[v.real.group_of[f.c64]].slabs_start, 2);
+	/* m1 and m2 are separate caches in the model: one slab each */
+	ck_assert_uint_eq(v.sim[v.real.group_of[f.m1]].slabs_used, 2);
+	ck_assert_msg(strstr(v.summary, "sim/real") != NULL, "%s", v.summary);
+	validation_fini(&v);
+	sim_workload_fini(&f.w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_head_mapping)
+{
+	const struct sim_workload *w = tutil_sample("traces/samples/fork_exec-head.trace.xz");
+	struct slabinfo_file sf;
+	struct realslab r;
+	char err[512];
+	uint64_t allocs = 0;
+
+	ck_assert_msg(slabinfo_read_file(tutil_srcpath("traces/samples/fork_exec.slabinfo.txt"), &sf, err,
+					 sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(realslab_compute(w, &sf.snap[0], &sf.snap[1], &r, err, sizeof(err)) == 0, "%s", err);
+	/* the guest had 4 GiB: every frame lies below 8 GiB of the base, which is 1 GiB aligned */
+	ck_assert_uint_eq(r.base.page_offset & ((1ull << 30) - 1), 0);
+	for (size_t i = 0; i < w->nev; i++) {
+		const struct sim_event *e = &w->ev[i];
+
+		if (e->op != SIM_EV_ALLOC || (e->flags & SIM_EVF_LARGE))
+			continue;
+		allocs++;
+		ck_assert_uint_ge(e->ptr, r.base.page_offset);
+		ck_assert_uint_lt(e->ptr - r.base.page_offset, 8ull << 30);
+	}
+	ck_assert_uint_gt(r.base.votes_for, 4 * r.base.runner_up);
+	ck_assert_uint_eq(r.unmapped, 0);
+	ck_assert_uint_eq(r.total.allocs, allocs);
+	for (size_t g = 0; g < r.ngroups; g++) {
+		const struct realslab_group *gr = &r.g[g];
+
+		/*
+		 * no more slabs allocated from than the cache had plus those it
+		 * got (a slab may appear between the snapshot and the trace's
+		 * start: the larger snapshot counts); a wrong slab size would
+		 * split slabs and break this
+		 */
+		if (gr->in_snapshot && gr->nmembers == 1)
+			ck_assert_msg(gr->fig.slabs_used <= SIM_MAX(gr->snap_before, gr->snap_after) + gr->fig.slabs_new,
+				      "%s: %llu slabs used of %llu + %llu", gr->name,
+				      (unsigned long long)gr->fig.slabs_used, (unsigned long long)gr->snap_before,
+				      (unsigned long long)gr->fig.slabs_new);
+		ck_assert_uint_le(gr->fig.slabs_shared, gr->fig.slabs_used);
+		ck_assert_uint_le(gr->fig.slabs_used, gr->fig.allocs);
+	}
+	realslab_fini(&r);
+	slabinfo_file_fini(&sf);
+}
+END_TEST
+
+START_TEST(test_slabinfo_errors)
+{
+	static const char bad[] = "slabinfo - version: 2.1\nc64 100 128 64 64 x : tunables 0 0 0 : slabdata 2 2 0\n";
+	static const char short_row[] = "slabinfo - version: 2.1\nc64 100 128 64 64 1 : tunables 0 0 0\n";
+	char *p1 = tutil_tmpfile(".slabinfo", bad, sizeof(bad) - 1);
+	char *p2 = tutil_tmpfile(".slabinfo", short_row, sizeof(short_row) - 1);
+	struct slabinfo_file sf;
+	char err[256];
+
+	ck_assert_int_eq(slabinfo_read_file(p1, &sf, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, ":2:") && strstr(err, "pagesperslab"), "line and field: %s", err);
+	ck_assert_int_eq(slabinfo_read_file(p2, &sf, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, ":2:") && strstr(err, "active_slabs"), "line and field: %s", err);
+	ck_assert_int_lt(slabinfo_read_file("/nonexistent/slabinfo", &sf, err, sizeof(err)), 0);
+	unlink(p1);
+	unlink(p2);
+	free(p1);
+	free(p2);
+}
+END_TEST
+
+static int count_cb(void *arg, int ncol, char **vals, char **names)
+{
+	(void)ncol;
+	(void)names;
+	*(long *)arg = atol(vals[0]);
+	return 0;
+}
+
+START_TEST(test_record_in_old_database)
+{
+	char *dir = tutil_tmpdir();
+	char path[512], err[512];
+	struct db *db;
+	struct fixture f;
+	struct db_validation dv = { .slabinfo = "s", .policy = "slub", .cpus = 3, .seed = 1, .summary = "x" };
+	struct db_validation_row rows[2] = {
+		{ .cache = "c64", .cpu = -1, .figure = "switches", .real_value = 2, .sim_value = 3 },
+		{ .cache = NULL, .cpu = 1, .figure = "switches", .real_value = 1, .sim_value = 0 },
+	};
+	int64_t id = 0;
+	long n = -1;
+
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	fixture_build(&f);
+	ck_assert_msg(db_open(path, 0, &db, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(db_trace_id(db, &f.w, &dv.trace_id, err, sizeof(err)), 0);
+	/* as a database from before the validation tables */
+	ck_assert_int_eq(db_exec_query(db, "DROP TABLE validation_figure; DROP TABLE validation", NULL, NULL, err,
+				       sizeof(err)), 0);
+	ck_assert_msg(db_validation_record(db, &dv, rows, 2, &id, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(db_exec_query(db, "SELECT count(*) FROM validation_figure WHERE validation_id = 1 "
+				       "AND (cache = 'c64' OR cpu = 1)", count_cb, &n, err, sizeof(err)), 0);
+	ck_assert_int_eq(n, 2);
+	db_close(db);
+	sim_workload_fini(&f.w);
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+}
+END_TEST
+
+Suite *validate_suite(void)
+{
+	Suite *s = suite_create("validate");
+	TCase *tc = tcase_create("fixture");
+	TCase *real = tcase_create("real");
+
+	tcase_add_test(tc, test_base_known);
+	tcase_add_test(tc, test_real_by_hand);
+	tcase_add_test(tc, test_replayed_side);
+	tcase_add_test(tc, test_slabinfo_errors);
+	tcase_add_test(tc, test_record_in_old_database);
+	tcase_add_test(real, test_head_mapping);
+	tcase_set_timeout(real, 120);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, real);
+	return s;
+}
