@@ -13,6 +13,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/validate.h"
@@ -303,6 +305,150 @@ START_TEST(test_record_in_old_database)
 }
 END_TEST
 
+/* --- scripts/capture-trace.sh against a fake tracefs and /proc ------------ */
+
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void slurp(const char *dir, const char *rel, char *buf, size_t len)
+{
+	char path[1024];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+static const char fake_trace[] =
+	"# tracer: nop\n"
+	"#\n"
+	"            sh-1     [000] .....     1.000001: kmalloc: call_site=x+0x1/0x2 ptr=ffff9a4000001000 "
+	"bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL node=-1 accounted=false\n";
+
+/*
+ * A tracefs and a /proc with what the script reads; overrun is the cpu's
+ * overrun count.  The traced command stands in for the kernel: it copies
+ * workload-events.txt into the trace file.
+ */
+static void fake_machine(const char *dir, const char *cmdline, int overrun)
+{
+	char path[1024], stats[256];
+	static const char *const dirs[] = { "tracefs", "tracefs/per_cpu", "tracefs/per_cpu/cpu0", "proc" };
+
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		mkdir(path, 0700);
+	}
+	snprintf(path, sizeof(path), "%s/tracefs", dir);
+	put(path, "trace", "stale events the script must clear\n");
+	put(dir, "workload-events.txt", fake_trace);
+	put(path, "tracing_on", "0\n");
+	put(path, "set_event", "");
+	put(path, "trace_clock", "[local] global counter uptime perf mono mono_raw boot\n");
+	put(path, "buffer_size_kb", "1408\n");
+	snprintf(stats, sizeof(stats), "entries: 1\noverrun: %d\ncommit overrun: 0\nbytes: 64\n"
+		 "dropped events: 0\nread events: 0\n", overrun);
+	put(path, "per_cpu/cpu0/stats", stats);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	put(path, "cmdline", cmdline);
+	put(path, "version", "Linux version 6.1.0-test\n");
+	put(path, "slabinfo", "slabinfo - version: 2.1\n"
+	    "c64                 100    128     64   64    1 : tunables    0    0    0 : slabdata      2      2      0\n");
+}
+
+/* Runs the script with args in dir; returns its exit status and its stderr in err. */
+static int capture(const char *dir, const char *args, char *err, size_t errlen)
+{
+	char cmd[4096];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sh '%s' --tracefs tracefs --proc proc %s >out.txt 2>err.txt", dir,
+		 tutil_srcpath("scripts/capture-trace.sh"), args);
+	st = system(cmd);
+	slurp(dir, "err.txt", err, errlen);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(test_capture_layout)
+{
+	char *dir = tutil_tmpdir();
+	char buf[8192], err[4096], path[1024];
+	struct slabinfo_file sf;
+
+	fake_machine(dir, "root=/dev/vda no_hash_pointers quiet\n", 0);
+	ck_assert_msg(capture(dir, "--out cap --name wl --buffer-kb 4096 --no-compress -- cp workload-events.txt tracefs/trace", err, sizeof(err)) == 0,
+		      "%s", err);
+	slurp(dir, "cap/wl.trace", buf, sizeof(buf));
+	ck_assert_str_eq(buf, fake_trace);
+	snprintf(path, sizeof(path), "%s/cap/wl.slabinfo.txt", dir);
+	ck_assert_msg(slabinfo_read_file(path, &sf, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(sf.nsnap, 2);
+	slabinfo_file_fini(&sf);
+	slurp(dir, "cap/wl.meta.txt", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "no_hash_pointers") && strstr(buf, "6.1.0-test") && strstr(buf, "kmem:mm_page_free") &&
+		      strstr(buf, "kmem:kmem_cache_alloc") && strstr(buf, "4096"), "meta: %s", buf);
+	slurp(dir, "cap/wl.percpu-stats.txt", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "### cpu0") && strstr(buf, "overrun: 0"), "stats: %s", buf);
+	/* the tracefs is left as the script set it, tracing off and no events enabled */
+	slurp(dir, "tracefs/trace_clock", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "mono\n");
+	slurp(dir, "tracefs/buffer_size_kb", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "4096\n");
+	slurp(dir, "tracefs/tracing_on", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0\n");
+	slurp(dir, "tracefs/set_event", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_capture_refusals)
+{
+	char *dir = tutil_tmpdir();
+	char err[4096], path[1024];
+
+	fake_machine(dir, "root=/dev/vda quiet\n", 0);
+	ck_assert_int_eq(capture(dir, "--out cap --no-compress -- true", err, sizeof(err)), 1);
+	ck_assert_msg(strstr(err, "no_hash_pointers") != NULL, "%s", err);
+	ck_assert_int_eq(capture(dir, "--out cap --no-compress --force -- true", err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "warning") && strstr(err, "hashed"), "--force should warn: %s", err);
+	/* usage errors */
+	ck_assert_int_eq(capture(dir, "--buffer-kb lots -- true", err, sizeof(err)), 2);
+	ck_assert_msg(strstr(err, "--buffer-kb") != NULL, "%s", err);
+	ck_assert_int_eq(capture(dir, "--force", err, sizeof(err)), 2);
+	ck_assert_msg(strstr(err, "nothing to trace") != NULL, "%s", err);
+	ck_assert_int_eq(capture(dir, "--duration 1 -- true", err, sizeof(err)), 2);
+	ck_assert_int_eq(capture(dir, "--colour blue -- true", err, sizeof(err)), 2);
+	ck_assert_int_eq(capture(dir, "--help", err, sizeof(err)), 0);
+	/* lost events fail the capture, with the files written */
+	fake_machine(dir, "no_hash_pointers\n", 17);
+	ck_assert_int_eq(capture(dir, "--out cap --name lossy --no-compress -- true", err, sizeof(err)), 1);
+	ck_assert_msg(strstr(err, "lost") && strstr(err, "--buffer-kb"), "%s", err);
+	snprintf(path, sizeof(path), "%s/cap/lossy.trace", dir);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+	free(dir);
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -314,6 +460,8 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_replayed_side);
 	tcase_add_test(tc, test_slabinfo_errors);
 	tcase_add_test(tc, test_record_in_old_database);
+	tcase_add_test(tc, test_capture_layout);
+	tcase_add_test(tc, test_capture_refusals);
 	tcase_add_test(real, test_head_mapping);
 	tcase_set_timeout(real, 120);
 	suite_add_tcase(s, tc);
