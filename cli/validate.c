@@ -69,6 +69,14 @@ static void validation_on_alloc(void *arg, const struct sim_event *e, unsigned c
 	slabuse_alloc(&h->u, h->group_of[e->cache], cpu, obj >> (SIM_PAGE_SHIFT + h->order[e->cache]));
 }
 
+/* A slab's pages went back: its identity may come back as another slab. */
+static void validation_on_page_free(void *arg, sim_addr_t addr, unsigned order)
+{
+	struct validation_hook *h = arg;
+
+	slabuse_forget(&h->u, addr >> (SIM_PAGE_SHIFT + order));
+}
+
 static unsigned validation_log2(uint32_t pages)
 {
 	unsigned order = 0;
@@ -144,7 +152,8 @@ static int validation_replay(struct validation *v, struct sim_workload *w, uint6
 			     char *err, size_t errlen)
 {
 	struct validation_hook h = { .group_of = v->real.group_of, .order = order, .trace = w->ev + warmup };
-	struct sim_replay_opts ro = { .on_alloc = validation_on_alloc, .on_alloc_arg = &h };
+	struct sim_replay_opts ro = { .on_alloc = validation_on_alloc, .on_page_free = validation_on_page_free,
+				      .on_alloc_arg = &h };
 	struct sim_param_values pv;
 	struct sim_run_config cfg;
 	struct sim_stats *st = NULL;

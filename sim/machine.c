@@ -151,5 +151,7 @@ sim_addr_t sim_page_alloc(struct sim_op *op, unsigned order, int node)
 
 void sim_page_free(struct sim_op *op, sim_addr_t addr, unsigned order)
 {
+	if (op->m->page_free_hook)
+		op->m->page_free_hook(op->m->page_free_arg, addr, order);
 	pagealloc_free(op->m->pages, op, addr, order);
 }

@@ -461,6 +461,8 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 		return -ENODATA;
 	}
 	r.m = machine_create(&cfg->mach, w);
+	r.m->page_free_hook = r.opts->on_page_free;
+	r.m->page_free_arg = r.opts->on_alloc_arg;
 	r.cs = xcalloc(r.m->ncpus, sizeof(*r.cs));
 	r.obj = xcalloc(w->nobjs ? w->nobjs : 1, sizeof(*r.obj));
 	engine_init(&r.q);

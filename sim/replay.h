@@ -37,6 +37,12 @@ struct sim_replay_opts {
 	 */
 	void (*on_alloc)(void *arg, const struct sim_event *e, unsigned cpu, sim_addr_t obj, bool recorded);
 	void *on_alloc_arg;
+	/*
+	 * Called whenever a block of 2^order pages at addr goes back to the
+	 * page allocator (a discarded slab, a large kmalloc's pages): the
+	 * simulated mm_page_free.  Gets on_alloc_arg.  NULL: nothing is called.
+	 */
+	void (*on_page_free)(void *arg, sim_addr_t addr, unsigned order);
 };
 
 /*

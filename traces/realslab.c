@@ -90,14 +90,24 @@ void slabuse_slab_new(struct slabuse *u, unsigned group)
 	slabuse_live(u, group, 1);
 }
 
+void slabuse_forget(struct slabuse *u, uint64_t slab)
+{
+	uint64_t idx, *last;
+
+	if (!u64map_get(&u->slab, slab, &idx))
+		return;
+	u64map_del(&u->slab, slab);
+	last = &u->last[(size_t)u->rec[idx].group * u->ncpus];
+	for (unsigned cpu = 0; cpu < u->ncpus; cpu++)
+		if (last[cpu] == slab)
+			last[cpu] = NO_SLAB - 1;	/* a slab no longer there */
+}
+
 void slabuse_slab_freed(struct slabuse *u, unsigned group, uint64_t slab)
 {
 	u->fig[group].slabs_freed++;
 	slabuse_live(u, group, -1);
-	u64map_del(&u->slab, slab);
-	for (unsigned cpu = 0; cpu < u->ncpus; cpu++)
-		if (u->last[(size_t)group * u->ncpus + cpu] == slab)
-			u->last[(size_t)group * u->ncpus + cpu] = NO_SLAB - 1;	/* a slab no longer there */
+	slabuse_forget(u, slab);
 }
 
 void slabuse_total(const struct slabuse *u, struct slabuse_fig *t)

@@ -78,6 +78,8 @@ void slabuse_alloc(struct slabuse *u, unsigned group, unsigned cpu, uint64_t sla
 void slabuse_slab_new(struct slabuse *u, unsigned group);
 /* The slab was discarded; its identity may be reused by a new slab. */
 void slabuse_slab_freed(struct slabuse *u, unsigned group, uint64_t slab);
+/* Forgets slab (if it was allocated from), uncounted: a later slab with its identity is another. */
+void slabuse_forget(struct slabuse *u, uint64_t slab);
 /* Sums every group into *total (peak: of the sum over time). */
 void slabuse_total(const struct slabuse *u, struct slabuse_fig *total);
 
