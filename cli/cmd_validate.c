@@ -133,7 +133,7 @@ static int validate_parse(int argc, char **argv, struct validate_args *a)
 /* The figures as database rows; names point into v. */
 static struct db_validation_row *validate_rows(const struct validation *v, size_t *n)
 {
-	size_t cap = (v->real.ngroups + 1) * (VALIDATION_NFIG + 1) + v->real.ncpus;
+	size_t cap = (v->real.ngroups + 1) * (VALIDATION_NFIG + 2) + v->real.ncpus;
 	struct db_validation_row *rows = calloc(cap, sizeof(*rows));
 
 	*n = 0;
@@ -149,6 +149,9 @@ static struct db_validation_row *validate_rows(const struct validation *v, size_
 			rows[(*n)++] = (struct db_validation_row){ .cache = total ? NULL : g->name, .cpu = -1,
 				.merged = g && g->nmembers > 1, .figure = validation_fig_name[k],
 				.real_value = (int64_t)validation_fig(r, k), .sim_value = (int64_t)validation_fig(s, k) };
+		if (g && g->untraced_allocs)
+			rows[(*n)++] = (struct db_validation_row){ .cache = g->name, .cpu = -1, .merged = g->nmembers > 1,
+				.figure = "untraced_allocs", .real_value = (int64_t)g->untraced_allocs };
 		if (g && g->in_snapshot)
 			rows[(*n)++] = (struct db_validation_row){ .cache = g->name, .cpu = -1, .merged = g->nmembers > 1,
 				.figure = "snap_delta", .real_value = (int64_t)g->snap_after - (int64_t)g->snap_before,

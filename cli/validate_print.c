@@ -84,6 +84,17 @@ static void text_crosscheck(FILE *f, const struct validation *v, const char *onl
 		fprintf(f, "\nsnapshot cross-check: every cache's num_slabs delta equals new - freed in the trace\n");
 }
 
+static void text_untraced(FILE *f, const struct validation *v, const char *only)
+{
+	if (!v->real.untraced_allocs)
+		return;
+	fprintf(f, "\nallocations the trace did not see (frees of objects never allocated in it, in slabs made "
+		"during it;\nkmem_cache_alloc_bulk is not traced in 6.1), which the replay cannot make either:\n");
+	for (size_t i = 0; i < v->real.ngroups; i++)
+		if (v->real.g[i].untraced_allocs && validation_selected(&v->real.g[i], only))
+			fprintf(f, "  %-28.28s %8" PRIu64 "\n", v->real.g[i].name, v->real.g[i].untraced_allocs);
+}
+
 static void validation_text(FILE *f, const struct validation *v, const char *only)
 {
 	bool merged = false;
@@ -106,6 +117,7 @@ static void validation_text(FILE *f, const struct validation *v, const char *onl
 		fprintf(f, "caches joined by '+' share one slab set in the capture (merged by the kernel, or "
 			"named by the trace from a call site or kmalloc size): compared as one\n");
 	text_crosscheck(f, v, only);
+	text_untraced(f, v, only);
 	fprintf(f, "\nslab switches per cpu (real/simulated):");
 	for (unsigned c = 0; c < v->real.ncpus; c++)
 		fprintf(f, " cpu%u %" PRIu64 "/%" PRIu64, c, v->real.cpu_switches[c], v->sim_cpu_switches[c]);
@@ -126,6 +138,9 @@ static void validation_csv(FILE *f, const struct validation *v, const char *only
 			fprintf(f, "%s,%d,,%s,%" PRIu64 ",%" PRIu64 ",%lld\n", total ? "total" : v->real.g[i].name,
 				!total && v->real.g[i].nmembers > 1, validation_fig_name[k], validation_fig(r, k),
 				validation_fig(s, k), (long long)validation_fig(s, k) - (long long)validation_fig(r, k));
+		if (!total && v->real.g[i].untraced_allocs)
+			fprintf(f, "%s,%d,,untraced_allocs,%" PRIu64 ",0,\n", v->real.g[i].name, v->real.g[i].nmembers > 1,
+				v->real.g[i].untraced_allocs);
 	}
 	for (unsigned c = 0; c < v->real.ncpus; c++)
 		fprintf(f, "total,0,%u,switches,%" PRIu64 ",%" PRIu64 ",%lld\n", c, v->real.cpu_switches[c],
@@ -171,8 +186,9 @@ static void validation_json(FILE *f, const struct validation *v, const char *onl
 			continue;
 		fprintf(f, "%s    {\"cache\": ", first ? "" : ",\n");
 		json_string(f, g->name);
-		fprintf(f, ", \"merged\": %s, \"snap_before\": %" PRIu64 ", \"snap_after\": %" PRIu64 ", ",
-			g->nmembers > 1 ? "true" : "false", g->snap_before, g->snap_after);
+		fprintf(f, ", \"merged\": %s, \"snap_before\": %" PRIu64 ", \"snap_after\": %" PRIu64
+			", \"untraced_allocs\": %" PRIu64 ", ", g->nmembers > 1 ? "true" : "false", g->snap_before,
+			g->snap_after, g->untraced_allocs);
 		json_figs(f, &g->fig, &v->sim[i]);
 		fputc('}', f);
 		first = false;

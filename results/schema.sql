@@ -431,7 +431,9 @@ CREATE TABLE IF NOT EXISTS validation (
 -- 'slabs_freed', 'slabs_start', 'slabs_peak', 'slabs_shared', 'switches'
 -- (see struct slabuse_fig in traces/realslab.h); 'snap_delta' holds the
 -- snapshots' num_slabs after - before in real_value and the trace's
--- new - freed in sim_value, for the cross-check.
+-- new - freed in sim_value, for the cross-check; 'untraced_allocs' (real
+-- only, sim_value 0) counts frees of objects the trace never allocated in
+-- slabs made during it: allocations the trace did not see.
 CREATE TABLE IF NOT EXISTS validation_figure (
 	validation_id INTEGER NOT NULL REFERENCES validation(id) ON DELETE CASCADE,
 	cache TEXT,

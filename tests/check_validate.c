@@ -64,8 +64,8 @@ static void fx_event(struct fixture *f, enum sim_ev_op op, unsigned cpu, uint32_
  * The tiny excerpt.  cpu 2: ten page allocations, each followed by an
  * object of v in it (the votes for the base, and ten new slabs of v).
  * c64 (2 slabs before, 3 after): cpu 0 and cpu 1 allocate from old slab
- * 100, cpu 1 from new slab 200, cpu 0 from old slab 300; slab 100 is
- * freed.  m1 and m2 allocate from one slab (400): merged.
+ * 100, cpu 1 from new slab 200 (and frees an object of it the trace never
+ * allocated), cpu 0 from old slab 300; slab 100 is freed.  m1 and m2 allocate from one slab (400): merged.
  */
 static void fixture_build(struct fixture *f)
 {
@@ -87,6 +87,9 @@ static void fixture_build(struct fixture *f)
 	fx_event(f, SIM_EV_ALLOC, 1, f->c64, PAGE(100, 128), oid++);
 	fx_event(f, SIM_EV_PAGE_ALLOC, 1, 0, 200, 0);
 	fx_event(f, SIM_EV_ALLOC, 1, f->c64, PAGE(200, 0), oid++);
+	/* an object of the new slab that the trace never allocated: an untraced allocation */
+	fx_event(f, SIM_EV_FREE, 1, f->c64, PAGE(200, 64), SIM_OID_NONE);
+	f->w.ev[f->w.nev - 1].flags = SIM_EVF_UNMATCHED;
 	fx_event(f, SIM_EV_ALLOC, 0, f->c64, PAGE(300, 0), oid++);
 	fx_event(f, SIM_EV_FREE, 0, f->c64, PAGE(100, 0), 10);
 	fx_event(f, SIM_EV_PAGE_FREE, 0, 0, 100, 0);
@@ -150,6 +153,8 @@ START_TEST(test_real_by_hand)
 	fig_eq(&group_named(&r, "c64")->fig, 5, 3, 1, 1, 2, 3, 1, 2);
 	fig_eq(&group_named(&r, "m1+m2")->fig, 2, 1, 0, 0, 0, 0, 0, 0);
 	ck_assert_uint_eq(group_named(&r, "m1+m2")->nmembers, 2);
+	ck_assert_uint_eq(group_named(&r, "c64")->untraced_allocs, 1);
+	ck_assert_uint_eq(r.untraced_allocs, 1);
 	ck_assert_uint_eq(r.group_of[f.m1], r.group_of[f.m2]);
 	/* the peak of all groups together: 2 + 10 + 1 before slab 100 goes */
 	fig_eq(&r.total, 17, 14, 11, 1, 2, 13, 1, 11);

@@ -145,6 +145,7 @@ struct walk {
 	bool *seen;			/* [cache]: has objects under the base */
 	const uint32_t *group_of;	/* second walk: cache -> group */
 	struct slabuse *u;		/* second walk */
+	uint64_t *untraced;		/* second walk: [group] */
 	uint64_t unmapped, page_frees_other;
 };
 
@@ -201,12 +202,17 @@ static void walk_page_free(struct walk *k, const struct sim_event *e)
 	}
 }
 
-/* The slab of an object of cache at frame pfn; claims a traced block for it. */
-static uint64_t walk_slab_of(struct walk *k, uint32_t cache, uint64_t pfn)
+/*
+ * The slab of an object of cache at frame pfn; claims a traced block for
+ * it.  *traced: the slab was allocated during the trace.
+ */
+static uint64_t walk_slab_of(struct walk *k, uint32_t cache, uint64_t pfn, bool *traced)
 {
 	uint64_t start, v, key;
 
+	*traced = false;
 	if (u64map_get(&k->page, pfn, &start)) {
+		*traced = true;
 		u64map_get(&k->block, start, &v);
 		if (!(v >> 8)) {
 			u64map_put(&k->block, start, v | (uint64_t)(cache + 1) << 8);
@@ -228,6 +234,7 @@ static uint64_t walk_slab_of(struct walk *k, uint32_t cache, uint64_t pfn)
 static void walk_object(struct walk *k, const struct sim_event *e)
 {
 	uint64_t slab;
+	bool traced;
 
 	if ((e->flags & (SIM_EVF_NULL | SIM_EVF_LARGE)) || !e->cache ||
 	    (k->w->cache_flags[e->cache] & SIM_CACHEF_LARGE))
@@ -237,9 +244,11 @@ static void walk_object(struct walk *k, const struct sim_event *e)
 		return;
 	}
 	k->seen[e->cache] = true;
-	slab = walk_slab_of(k, e->cache, (e->ptr - k->base) >> 12);
+	slab = walk_slab_of(k, e->cache, (e->ptr - k->base) >> 12, &traced);
 	if (k->u && e->op == SIM_EV_ALLOC)
 		slabuse_alloc(k->u, k->group_of[e->cache], e->cpu, slab);
+	else if (k->u && traced && (e->flags & SIM_EVF_UNMATCHED))
+		k->untraced[k->group_of[e->cache]]++;
 }
 
 static void walk_run(struct walk *k)
@@ -376,9 +385,14 @@ int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *b
 		slabuse_start(&u, (unsigned)g, r->g[g].snap_before);
 	k.group_of = r->group_of;
 	k.u = &u;
+	k.untraced = xcalloc(r->ngroups + 1, sizeof(*k.untraced));
 	walk_run(&k);
-	for (size_t g = 0; g < r->ngroups; g++)
+	for (size_t g = 0; g < r->ngroups; g++) {
 		r->g[g].fig = u.fig[g];
+		r->g[g].untraced_allocs = k.untraced[g];
+		r->untraced_allocs += k.untraced[g];
+	}
+	free(k.untraced);
 	slabuse_total(&u, &r->total);
 	r->cpu_switches = xmalloc(r->ncpus * sizeof(*r->cpu_switches));
 	memcpy(r->cpu_switches, u.cpu_switches, r->ncpus * sizeof(*r->cpu_switches));

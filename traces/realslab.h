@@ -89,6 +89,12 @@ struct realslab_group {
 	bool in_snapshot;		/* a member has a row in the snapshot */
 	uint32_t pagesperslab;		/* of its first member with a snapshot row (0 unknown) */
 	uint64_t snap_before, snap_after;	/* num_slabs summed over members with a row */
+	/*
+	 * Frees of objects the trace never allocated, in slabs allocated
+	 * during the trace: allocations it did not see (6.1 does not trace
+	 * kmem_cache_alloc_bulk), which the replay cannot make either.
+	 */
+	uint64_t untraced_allocs;
 	struct slabuse_fig fig;
 };
 
@@ -103,6 +109,7 @@ struct realslab {
 	uint64_t unmapped;		/* allocations and frees with no real pointer under the base */
 	uint64_t page_frees_other;	/* mm_page_free of pages that held no object seen */
 	uint64_t disagreements;		/* groups whose snapshot delta != new - freed */
+	uint64_t untraced_allocs;	/* summed over groups */
 };
 
 /*
