@@ -15,6 +15,8 @@
  *   after the ALLOC returns; the freeing cpu reads them before the FREE.
  *   Those are workload touches, outside the operation's latency.
  * - kmalloc above the largest kmalloc cache goes to the page allocator.
+ * - A warm-up of warmup_events events ends at one point of simulated time:
+ *   no cpu starts a later event before all of them are done.
  * - Periodic work (the policy's timer, per cpu) and the memory sampler are
  *   events in the same queue; they run while any cpu has events left.
  */
