@@ -247,7 +247,7 @@ int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t se
 		v->sim = xcalloc(v->real.ngroups + 1, sizeof(*v->sim));
 		v->sim_cpu_switches = xcalloc(v->real.ncpus, sizeof(*v->sim_cpu_switches));
 		order = validation_orders(w, &sf.snap[0], sf.nsnap > 1 ? &sf.snap[sf.nsnap - 1] : NULL);
-		rc = trace_initstate_apply(w, slabinfo, seed, &is, err, errlen);
+		rc = trace_initstate_apply_ex(w, slabinfo, seed, v->real.free_at_start, &is, err, errlen);
 	}
 	if (!rc)
 		rc = validation_replay(v, w, is.prefix_events, order, err, errlen);

@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 #include "cli/validate.h"
+#include "policies/registry.h"
+#include "sim/replay.h"
+#include "sim/stats.h"
+#include "sim/xalloc.h"
+#include "traces/initstate.h"
 #include "results/db.h"
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
@@ -155,6 +160,9 @@ START_TEST(test_real_by_hand)
 	ck_assert_uint_eq(group_named(&r, "m1+m2")->nmembers, 2);
 	ck_assert_uint_eq(group_named(&r, "c64")->untraced_allocs, 1);
 	ck_assert_uint_eq(r.untraced_allocs, 1);
+	/* four first allocations at addresses of slabs from before the trace: free at its start */
+	ck_assert_uint_eq(r.free_at_start[f.c64], 4);
+	ck_assert_uint_eq(r.free_at_start[f.v], 0);
 	ck_assert_uint_eq(r.group_of[f.m1], r.group_of[f.m2]);
 	/* the peak of all groups together: 2 + 10 + 1 before slab 100 goes */
 	fig_eq(&r.total, 17, 14, 11, 1, 2, 13, 1, 11);
@@ -188,12 +196,83 @@ START_TEST(test_replayed_side)
 	/* v has no snapshot row: a cold cache, ten objects of 64 bytes from one order-0 slab of 64 */
 	gv = v.real.group_of[f.v];
 	fig_eq(&v.sim[gv], 10, 1, 1, 0, 0, 1, 0, 0);
-	/* c64 starts from the snapshot's 128 objects: two slabs at least */
-	ck_assert_uint_ge(v.sim[v.real.group_of[f.c64]].slabs_start, 2);
+	/* c64 starts from the snapshot's 128 objects, packed into its two slabs */
+	ck_assert_uint_eq(v.sim[v.real.group_of[f.c64]].slabs_start, 2);
 	/* m1 and m2 are separate caches in the model: one slab each */
 	ck_assert_uint_eq(v.sim[v.real.group_of[f.m1]].slabs_used, 2);
 	ck_assert_msg(strstr(v.summary, "sim/real") != NULL, "%s", v.summary);
 	validation_fini(&v);
+	sim_workload_fini(&f.w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+struct warm_check {
+	const struct sim_event *trace;	/* first event after the prefix */
+	uint64_t wrong;			/* allocations whose recorded flag disagrees with their position */
+	uint64_t seen;
+};
+
+static void warm_on_alloc(void *arg, const struct sim_event *e, unsigned cpu, sim_addr_t obj, bool recorded)
+{
+	struct warm_check *w = arg;
+
+	(void)cpu;
+	(void)obj;
+	w->seen++;
+	w->wrong += recorded != (e >= w->trace);
+}
+
+START_TEST(test_warm_start_packed_and_hidden_free)
+{
+	char *path = tutil_tmpfile(".slabinfo", snapshots, sizeof(snapshots) - 1);
+	const struct sim_policy_ops *ops = policy_find("slub");
+	struct trace_initstate_result res;
+	struct sim_replay_opts o = { .on_alloc = warm_on_alloc };
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_stats *st = NULL;
+	struct warm_check wc = { 0 };
+	struct fixture f;
+	uint64_t *min_free;
+	unsigned frees = 0, frees_in_cpu_slabs = 0;
+	char err[512];
+
+	fixture_build(&f);
+	min_free = xcalloc(strtab_count(&f.w.caches), sizeof(*min_free));
+	min_free[f.c64] = 60;		/* 28 free in the snapshot, 32 more hidden in cpu slabs */
+	ck_assert_msg(trace_initstate_apply_ex(&f.w, path, 1, min_free, &res, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(res.prefix_events, 128 + 60);
+	for (size_t i = 0; i < res.prefix_events; i++) {
+		const struct sim_event *e = &f.w.ev[i];
+
+		/* a slab's worth per cpu in turn: objects 0-63 on cpu 0, 64-127 on cpu 1; freed where allocated */
+		ck_assert_uint_eq(e->cpu, e->oid / 64 % 3);
+		if (e->op != SIM_EV_FREE)
+			continue;
+		frees++;
+		/* the hidden ones come from the ends of the two (cpu) slabs */
+		frees_in_cpu_slabs += e->oid % 64 >= 64 - 16;
+	}
+	ck_assert_uint_eq(frees, 60);
+	ck_assert_uint_ge(frees_in_cpu_slabs, 32);
+	/* the warm-up ends at one point: no trace allocation before, no prefix allocation after */
+	memset(&cfg, 0, sizeof(cfg));
+	sim_machine_config_defaults(&cfg.mach);
+	cfg.mach.ncpus = 3;
+	cfg.mach.warmup_events = res.prefix_events;
+	policy_params_default(ops, &pv);
+	wc.trace = f.w.ev + res.prefix_events;
+	o.on_alloc_arg = &wc;
+	ck_assert_msg(sim_replay(&f.w, &cfg, ops, &pv, &o, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(wc.seen, 128 + 17);
+	ck_assert_uint_eq(wc.wrong, 0);
+	/* two slabs from the warm start, none of them discarded */
+	ck_assert_int_eq(sim_stats_gauge(st, f.c64)[SIM_GAUGE_slabs].cur -
+			 (int64_t)sim_stats_counter_cache(st, f.c64)[SIM_CNT_alloc_slab], 2);
+	sim_stats_destroy(st);
+	free(min_free);
 	sim_workload_fini(&f.w);
 	unlink(path);
 	free(path);
@@ -463,6 +542,7 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_base_known);
 	tcase_add_test(tc, test_real_by_hand);
 	tcase_add_test(tc, test_replayed_side);
+	tcase_add_test(tc, test_warm_start_packed_and_hidden_free);
 	tcase_add_test(tc, test_slabinfo_errors);
 	tcase_add_test(tc, test_record_in_old_database);
 	tcase_add_test(tc, test_capture_layout);

@@ -146,6 +146,8 @@ struct walk {
 	const uint32_t *group_of;	/* second walk: cache -> group */
 	struct slabuse *u;		/* second walk */
 	uint64_t *untraced;		/* second walk: [group] */
+	uint64_t *free_at_start;	/* second walk: [cache] */
+	struct u64map ptrs;		/* second walk: pointers seen so far */
 	uint64_t unmapped, page_frees_other;
 };
 
@@ -245,10 +247,16 @@ static void walk_object(struct walk *k, const struct sim_event *e)
 	}
 	k->seen[e->cache] = true;
 	slab = walk_slab_of(k, e->cache, (e->ptr - k->base) >> 12, &traced);
-	if (k->u && e->op == SIM_EV_ALLOC)
+	if (!k->u)
+		return;
+	if (e->op == SIM_EV_ALLOC) {
 		slabuse_alloc(k->u, k->group_of[e->cache], e->cpu, slab);
-	else if (k->u && traced && (e->flags & SIM_EVF_UNMATCHED))
+		if (!traced && u64map_add(&k->ptrs, e->ptr, 1))
+			k->free_at_start[e->cache]++;
+	} else if (traced && (e->flags & SIM_EVF_UNMATCHED)) {
 		k->untraced[k->group_of[e->cache]]++;
+	}
+	u64map_put(&k->ptrs, e->ptr, 1);
 }
 
 static void walk_run(struct walk *k)
@@ -386,7 +394,11 @@ int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *b
 	k.group_of = r->group_of;
 	k.u = &u;
 	k.untraced = xcalloc(r->ngroups + 1, sizeof(*k.untraced));
+	r->free_at_start = xcalloc(ncaches + 1, sizeof(*r->free_at_start));
+	k.free_at_start = r->free_at_start;
+	u64map_init(&k.ptrs);
 	walk_run(&k);
+	u64map_fini(&k.ptrs);
 	for (size_t g = 0; g < r->ngroups; g++) {
 		r->g[g].fig = u.fig[g];
 		r->g[g].untraced_allocs = k.untraced[g];
@@ -418,5 +430,6 @@ void realslab_fini(struct realslab *r)
 	free(r->g);
 	free(r->group_of);
 	free(r->cpu_switches);
+	free(r->free_at_start);
 	memset(r, 0, sizeof(*r));
 }

@@ -110,6 +110,12 @@ struct realslab {
 	uint64_t page_frees_other;	/* mm_page_free of pages that held no object seen */
 	uint64_t disagreements;		/* groups whose snapshot delta != new - freed */
 	uint64_t untraced_allocs;	/* summed over groups */
+	/*
+	 * [trace cache id]: objects the trace allocates in slabs from before
+	 * it, at addresses it had not seen yet: objects that were free when
+	 * the trace began (a lower bound; /proc/slabinfo cannot tell).
+	 */
+	uint64_t *free_at_start;
 };
 
 /*
