@@ -195,9 +195,14 @@ static int validation_replay(struct validation *v, struct sim_workload *w, uint6
 
 /* --- the summary ----------------------------------------------------------- */
 
-static double validation_ratio(uint64_t sim, uint64_t real)
+/* "0.97", or "0/0", or "5/0" where there is no ratio. */
+static const char *validation_ratio(char *buf, size_t len, uint64_t sim, uint64_t real)
 {
-	return real ? (double)sim / (double)real : (sim ? 99.0 : 1.0);
+	if (real)
+		snprintf(buf, len, "%.2f", (double)sim / (double)real);
+	else
+		snprintf(buf, len, "%" PRIu64 "/0", sim);
+	return buf;
 }
 
 static bool validation_close(uint64_t sim, uint64_t real)
@@ -210,8 +215,20 @@ static bool validation_close(uint64_t sim, uint64_t real)
 static void validation_summarise(struct validation *v)
 {
 	const struct slabuse_fig *r = &v->real.total, *s = &v->sim_total;
-	unsigned n = 0, used = 0, sw = 0, nw = 0;
+	unsigned n = 0, used = 0, sw = 0, nw = 0, nhidden = 0;
+	uint64_t sw_real = 0, sw_sim = 0;
+	char q[6][32];
+	size_t len;
 
+	/* the switches of the caches whose every allocation the trace saw */
+	for (size_t g = 0; g < v->real.ngroups; g++) {
+		if (v->real.g[g].untraced_allocs) {
+			nhidden++;
+			continue;
+		}
+		sw_real += v->real.g[g].fig.switches;
+		sw_sim += v->sim[g].switches;
+	}
 	for (size_t g = 0; g < v->real.ngroups; g++) {
 		if (v->real.g[g].fig.allocs < SUMMARY_MIN_ALLOCS)
 			continue;
@@ -221,12 +238,20 @@ static void validation_summarise(struct validation *v)
 		nw += validation_close(v->sim[g].slabs_new, v->real.g[g].fig.slabs_new);
 	}
 	snprintf(v->summary, sizeof(v->summary),
-		 "sim/real in total: slabs used %.2f, new %.2f, freed %.2f, peak %.2f, shared %.2f, switches %.2f; "
+		 "sim/real in total: slabs used %s, new %s, freed %s, peak %s, shared %s, switches %s; "
 		 "within %.0f%% in %u caches with >= %u allocations: slabs used %u, new %u, switches %u",
-		 validation_ratio(s->slabs_used, r->slabs_used), validation_ratio(s->slabs_new, r->slabs_new),
-		 validation_ratio(s->slabs_freed, r->slabs_freed), validation_ratio(s->slabs_peak, r->slabs_peak),
-		 validation_ratio(s->slabs_shared, r->slabs_shared), validation_ratio(s->switches, r->switches),
+		 validation_ratio(q[0], sizeof(q[0]), s->slabs_used, r->slabs_used),
+		 validation_ratio(q[1], sizeof(q[1]), s->slabs_new, r->slabs_new),
+		 validation_ratio(q[2], sizeof(q[2]), s->slabs_freed, r->slabs_freed),
+		 validation_ratio(q[3], sizeof(q[3]), s->slabs_peak, r->slabs_peak),
+		 validation_ratio(q[4], sizeof(q[4]), s->slabs_shared, r->slabs_shared),
+		 validation_ratio(q[5], sizeof(q[5]), s->switches, r->switches),
 		 SUMMARY_TOLERANCE * 100, n, SUMMARY_MIN_ALLOCS, used, nw, sw);
+	len = strlen(v->summary);
+	if (nhidden)
+		snprintf(v->summary + len, sizeof(v->summary) - len,
+			 "; switches without the %u caches with untraced allocations %s", nhidden,
+			 validation_ratio(q[0], sizeof(q[0]), sw_sim, sw_real));
 }
 
 int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t seed, struct validation *v,
