@@ -160,9 +160,12 @@ START_TEST(test_real_by_hand)
 	ck_assert_uint_eq(group_named(&r, "m1+m2")->nmembers, 2);
 	ck_assert_uint_eq(group_named(&r, "c64")->untraced_allocs, 1);
 	ck_assert_uint_eq(r.untraced_allocs, 1);
-	/* four first allocations at addresses of slabs from before the trace: free at its start */
-	ck_assert_uint_eq(r.free_at_start[f.c64], 4);
-	ck_assert_uint_eq(r.free_at_start[f.v], 0);
+	/* first allocations at addresses of slabs from before the trace, free at its start: 3 on cpu 0, 1 on cpu 1 */
+	ck_assert_uint_eq(r.free_at_start[f.c64 * 3 + 0], 3);
+	ck_assert_uint_eq(r.free_at_start[f.c64 * 3 + 1], 1);
+	ck_assert_uint_eq(r.free_at_start[f.c64 * 3 + 2], 0);
+	for (unsigned c = 0; c < 3; c++)
+		ck_assert_uint_eq(r.free_at_start[f.v * 3 + c], 0);
 	ck_assert_uint_eq(r.group_of[f.m1], r.group_of[f.m2]);
 	/* the peak of all groups together: 2 + 10 + 1 before slab 100 goes */
 	fig_eq(&r.total, 17, 14, 11, 1, 2, 13, 1, 11);
@@ -236,12 +239,15 @@ START_TEST(test_warm_start_packed_and_hidden_free)
 	struct warm_check wc = { 0 };
 	struct fixture f;
 	uint64_t *min_free;
-	unsigned frees = 0, frees_in_cpu_slabs = 0;
+	bool freed[128] = { false };
+	unsigned frees = 0;
 	char err[512];
 
 	fixture_build(&f);
-	min_free = xcalloc(strtab_count(&f.w.caches), sizeof(*min_free));
-	min_free[f.c64] = 60;		/* 28 free in the snapshot, 32 more hidden in cpu slabs */
+	min_free = xcalloc(strtab_count(&f.w.caches) * 3, sizeof(*min_free));
+	/* 60 free: 28 in the snapshot, 32 more hidden in cpu slabs, shared 40:20 -> 21 on cpu 0, 11 on cpu 1 */
+	min_free[f.c64 * 3 + 0] = 40;
+	min_free[f.c64 * 3 + 1] = 20;
 	ck_assert_msg(trace_initstate_apply_ex(&f.w, path, 1, min_free, &res, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(res.prefix_events, 128 + 60);
 	for (size_t i = 0; i < res.prefix_events; i++) {
@@ -252,11 +258,14 @@ START_TEST(test_warm_start_packed_and_hidden_free)
 		if (e->op != SIM_EV_FREE)
 			continue;
 		frees++;
-		/* the hidden ones come from the ends of the two (cpu) slabs */
-		frees_in_cpu_slabs += e->oid % 64 >= 64 - 16;
+		freed[e->oid] = true;
 	}
 	ck_assert_uint_eq(frees, 60);
-	ck_assert_uint_ge(frees_in_cpu_slabs, 32);
+	/* the hidden ones are the ends of each cpu's (cpu) slab, below what the random choice freed */
+	for (unsigned i = 64 - 21; i < 64; i++)
+		ck_assert_msg(freed[i], "object %u of cpu 0's slab should be free", i);
+	for (unsigned i = 128 - 11; i < 128; i++)
+		ck_assert_msg(freed[i], "object %u of cpu 1's slab should be free", i);
 	/* the warm-up ends at one point: no trace allocation before, no prefix allocation after */
 	memset(&cfg, 0, sizeof(cfg));
 	sim_machine_config_defaults(&cfg.mach);

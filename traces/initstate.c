@@ -65,30 +65,52 @@ static void prefix_push(struct prefix *p, const struct sim_workload *w, unsigned
 }
 
 /*
- * Marks hidden more objects free (free[] set), beyond the snapshot's, in
- * the slabs allocated last: the last ncpus chunks are the cpus' cpu slabs,
- * where SLUB keeps free objects that /proc/slabinfo counts as active; the
- * objects are taken from the end of each of them in turn, then from
- * earlier slabs backwards.
+ * Marks up to n more objects free (freed[] set) in cpu's slabs, from the
+ * end of the last one it allocated (its cpu slab) backwards; returns how
+ * many it marked.
+ */
+static unsigned long prefix_free_on_cpu(bool *freed, unsigned long num, unsigned long chunk, unsigned ncpus,
+					unsigned cpu, unsigned long n)
+{
+	unsigned long nchunks = (num + chunk - 1) / chunk, done = 0;
+
+	for (unsigned long k = nchunks; done < n && k-- > 0; ) {
+		if (k % ncpus != cpu)
+			continue;
+		for (unsigned long i = SIM_MIN((k + 1) * chunk, num); done < n && i-- > k * chunk; )
+			if (!freed[i]) {
+				freed[i] = true;
+				done++;
+			}
+	}
+	return done;
+}
+
+/*
+ * Marks hidden more objects free beyond the snapshot's: SLUB's cpu slabs
+ * and cpu partial slabs hold free objects that /proc/slabinfo counts as
+ * active.  They are shared out over the cpus in proportion to want[cpu]
+ * (the free objects each cpu was seen to take) and freed in that cpu's
+ * slabs, its cpu slab first; what a cpu's slabs cannot hold comes from
+ * the last slabs of any cpu.
  */
 static void prefix_hidden_free(bool *freed, unsigned long num, unsigned long chunk, unsigned ncpus,
-			       unsigned long hidden)
+			       const uint64_t *want, unsigned long hidden)
 {
-	unsigned long nchunks = (num + chunk - 1) / chunk;
+	uint64_t total = 0;
+	unsigned long left = hidden;
 
-	for (unsigned long off = 0; hidden && off < chunk; off++)
-		for (unsigned long c = 0; hidden && c < ncpus && c < nchunks; c++) {
-			unsigned long i = (nchunks - 1 - c) * chunk + (chunk - 1 - off);
+	for (unsigned c = 0; c < ncpus; c++)
+		total += want[c];
+	for (unsigned c = 0; c < ncpus && total; c++) {
+		unsigned long share = (unsigned long)((double)hidden * (double)want[c] / (double)total + 0.5);
 
-			if (i < num && !freed[i]) {
-				freed[i] = true;
-				hidden--;
-			}
-		}
-	for (unsigned long i = num; hidden && i-- > 0; )
+		left -= prefix_free_on_cpu(freed, num, chunk, ncpus, c, SIM_MIN(share, left));
+	}
+	for (unsigned long i = num; left && i-- > 0; )
 		if (!freed[i]) {
 			freed[i] = true;
-			hidden--;
+			left--;
 		}
 }
 
@@ -97,14 +119,16 @@ static void prefix_hidden_free(bool *freed, unsigned long num, unsigned long chu
  * turn, so that they fill num_slabs slabs as SLUB fills a cpu slab before
  * it takes another; then frees, each on the cpu that allocated the
  * object: num - active chosen by rng (the snapshot's free objects, on node
- * partial lists), and up to min_free in all (see prefix_hidden_free()).
+ * partial lists), and up to the sum of min_free[cpu] in all (see
+ * prefix_hidden_free()).
  */
 static void prefix_cache(struct prefix *p, const struct sim_workload *w, const struct slabinfo_row *row,
-			 uint64_t min_free, gsl_rng *rng)
+			 const uint64_t *min_free, gsl_rng *rng)
 {
 	unsigned ncpus = w->ncpus ? w->ncpus : 1;
 	unsigned long chunk = row->objperslab ? row->objperslab : 1;
 	unsigned long nfree = row->num - row->active;
+	uint64_t want = 0;
 	uint32_t first = p->nobjs;
 	uint32_t *order = xmalloc(row->num * sizeof(*order));
 	bool *freed = xcalloc(row->num, sizeof(*freed));
@@ -116,8 +140,10 @@ static void prefix_cache(struct prefix *p, const struct sim_workload *w, const s
 	gsl_ran_shuffle(rng, order, row->num, sizeof(*order));
 	for (unsigned long i = 0; i < nfree; i++)
 		freed[order[i]] = true;
-	if (min_free > nfree)
-		prefix_hidden_free(freed, row->num, chunk, ncpus, SIM_MIN(min_free, row->num) - nfree);
+	for (unsigned c = 0; min_free && c < ncpus; c++)
+		want += min_free[c];
+	if (want > nfree)
+		prefix_hidden_free(freed, row->num, chunk, ncpus, min_free, SIM_MIN(want, row->num) - nfree);
 	for (unsigned long i = 0; i < row->num; i++)
 		if (freed[order[i]])
 			prefix_push(p, w, (unsigned)(order[i] / chunk % ncpus), SIM_EV_FREE, first + order[i],
@@ -177,7 +203,8 @@ int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, 
 	p.pool = xcalloc(ncaches, sizeof(*p.pool));
 	p.npool = xcalloc(ncaches, sizeof(*p.npool));
 	for (size_t i = 0; i < nrows; i++)
-		prefix_cache(&p, w, &rows[i], min_free ? min_free[rows[i].cache] : 0, rng);
+		prefix_cache(&p, w, &rows[i], min_free ? &min_free[(size_t)rows[i].cache * (w->ncpus ? w->ncpus : 1)] : NULL,
+			     rng);
 	res->prefix_events = p.n;
 	res->caches = nrows;
 	res->objects = p.nobjs;

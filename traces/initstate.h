@@ -44,13 +44,15 @@ int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uin
 			  struct trace_initstate_result *res, char *err, size_t errlen);
 
 /*
- * The same, with at least min_free[cache id] objects of each cache free
- * at the start (NULL: the snapshot's num_objs - active_objs).  SLUB's
- * /proc/slabinfo counts the free objects of cpu slabs and cpu partial
- * slabs as active (get_slabinfo() subtracts only those on node partial
- * lists), so a capture can show more free objects than the snapshot
- * (traces/realslab.h, free_at_start); the extra ones are freed in the
- * slabs each cpu allocated last, its cpu slab first.
+ * The same, with at least as many objects of each cache free at the
+ * start as min_free[cache id * w->ncpus + cpu] summed over the cpus (NULL:
+ * the snapshot's num_objs - active_objs).  SLUB's /proc/slabinfo counts
+ * the free objects of cpu slabs and cpu partial slabs as active
+ * (get_slabinfo() subtracts only those on node partial lists), so a
+ * capture can show more free objects than the snapshot
+ * (traces/realslab.h, free_at_start); the extra ones are shared out over
+ * the cpus in proportion to min_free and freed in the slabs each cpu
+ * allocated last, its cpu slab first.
  */
 int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
 			     const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen);

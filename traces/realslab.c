@@ -146,7 +146,8 @@ struct walk {
 	const uint32_t *group_of;	/* second walk: cache -> group */
 	struct slabuse *u;		/* second walk */
 	uint64_t *untraced;		/* second walk: [group] */
-	uint64_t *free_at_start;	/* second walk: [cache] */
+	uint64_t *free_at_start;	/* second walk: [cache * ncpus + cpu] */
+	unsigned ncpus;
 	struct u64map ptrs;		/* second walk: pointers seen so far */
 	uint64_t unmapped, page_frees_other;
 };
@@ -252,7 +253,7 @@ static void walk_object(struct walk *k, const struct sim_event *e)
 	if (e->op == SIM_EV_ALLOC) {
 		slabuse_alloc(k->u, k->group_of[e->cache], e->cpu, slab);
 		if (!traced && u64map_add(&k->ptrs, e->ptr, 1))
-			k->free_at_start[e->cache]++;
+			k->free_at_start[(size_t)e->cache * k->ncpus + e->cpu % k->ncpus]++;
 	} else if (traced && (e->flags & SIM_EVF_UNMATCHED)) {
 		k->untraced[k->group_of[e->cache]]++;
 	}
@@ -394,8 +395,9 @@ int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *b
 	k.group_of = r->group_of;
 	k.u = &u;
 	k.untraced = xcalloc(r->ngroups + 1, sizeof(*k.untraced));
-	r->free_at_start = xcalloc(ncaches + 1, sizeof(*r->free_at_start));
+	r->free_at_start = xcalloc((ncaches + 1) * r->ncpus, sizeof(*r->free_at_start));
 	k.free_at_start = r->free_at_start;
+	k.ncpus = r->ncpus;
 	u64map_init(&k.ptrs);
 	walk_run(&k);
 	u64map_fini(&k.ptrs);

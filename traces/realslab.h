@@ -111,9 +111,10 @@ struct realslab {
 	uint64_t disagreements;		/* groups whose snapshot delta != new - freed */
 	uint64_t untraced_allocs;	/* summed over groups */
 	/*
-	 * [trace cache id]: objects the trace allocates in slabs from before
-	 * it, at addresses it had not seen yet: objects that were free when
-	 * the trace began (a lower bound; /proc/slabinfo cannot tell).
+	 * [trace cache id * ncpus + cpu]: objects the cpu allocates in slabs
+	 * from before the trace, at addresses the trace had not seen yet:
+	 * objects that were free when it began (a lower bound;
+	 * /proc/slabinfo cannot tell), by the cpu that took them.
 	 */
 	uint64_t *free_at_start;
 };
