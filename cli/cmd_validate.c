@@ -28,7 +28,10 @@ static void validate_usage(FILE *f)
 "simulated side replays the trace on slub as 6.1 configures it (mode=classic,\n"
 "cpu_partial and min_partial by object size, each cache's slab order from\n"
 "SNAPSHOT), warm-started from SNAPSHOT's first (before) snapshot, one simulated\n"
-"cpu per trace cpu.\n"
+"cpu per trace cpu.  SLUB's slabinfo counts free objects in cpu slabs as\n"
+"active, so the warm start frees at least as many objects of each cache as the\n"
+"capture shows were free when it began (first allocations into older slabs),\n"
+"in the slabs of the cpus that took them.\n"
 "\n"
 "Per cache and in total, real/simulated: slabs allocated from (slabs_used),\n"
 "slabs allocated and freed during the trace, slabs at the start and at the\n"
@@ -192,6 +195,19 @@ static int validate_record(const struct validate_args *a, struct db *db, int64_t
 	return CLI_EXIT_OK;
 }
 
+/* Warns about --cache names the trace does not have. */
+static void validate_check_caches(const struct validate_args *a, const struct sim_workload *w)
+{
+	char *names, *save = NULL;
+
+	if (!a->only || !(names = strdup(a->only)))
+		return;
+	for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		if (strtab_find(&w->caches, n) == UINT32_MAX)
+			cli_warn("validate: --cache %s: no such cache in %s", n, a->trace);
+	free(names);
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct validate_args a;
@@ -222,6 +238,7 @@ int cmd_validate(int argc, char **argv)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
+	validate_check_caches(&a, &w);
 	if (!a.quiet)
 		fprintf(stderr, "slabsim: validate: %zu events read; replaying on slub as 6.1\n", w.nev);
 	if (validation_compute(&w, a.slabinfo, a.seed, &v, err, sizeof(err))) {

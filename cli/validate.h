@@ -5,7 +5,9 @@
  * captured kernel (6.1 classic SLUB: mode=classic, cpu_partial and
  * min_partial as 6.1 sets them by object size, each cache's slab order
  * from the snapshot's pagesperslab, warm start from the snapshot before
- * the trace, one simulated cpu per trace cpu).
+ * the trace with at least the free objects the capture shows were free
+ * when it began (slabinfo counts those in cpu slabs as active), one
+ * simulated cpu per trace cpu).
  *
  * The simulated figures are computed by the same accumulator as the real
  * ones (struct slabuse, traces/realslab.h), over the real groups: a
