@@ -116,6 +116,9 @@ static void validation_text(FILE *f, const struct validation *v, const char *onl
 	if (merged)
 		fprintf(f, "caches joined by '+' share one slab set in the capture (merged by the kernel, or "
 			"named by the trace from a call site or kmalloc size): compared as one\n");
+	else
+		fprintf(f, "no two cache names share a slab in this capture (a cache the kernel merged into "
+			"another is named after that one in the trace and the snapshot)\n");
 	text_crosscheck(f, v, only);
 	text_untraced(f, v, only);
 	fprintf(f, "\nslab switches per cpu (real/simulated):");
