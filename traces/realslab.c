@@ -211,12 +211,16 @@ static void walk_page_free(struct walk *k, const struct sim_event *e)
  */
 static uint64_t walk_slab_of(struct walk *k, uint32_t cache, uint64_t pfn, bool *traced)
 {
-	uint64_t start, v, key;
+	uint64_t start = 0, v = 0, key;
+	bool in_block = u64map_get(&k->page, pfn, &start);
 
-	*traced = false;
-	if (u64map_get(&k->page, pfn, &start)) {
-		*traced = true;
-		u64map_get(&k->block, start, &v);
+	if (in_block && !u64map_get(&k->block, start, &v)) {
+		/* a page left over from a block given back in parts: in no traced block any more */
+		u64map_del(&k->page, pfn);
+		in_block = false;
+	}
+	*traced = in_block;
+	if (in_block) {
 		if (!(v >> 8)) {
 			u64map_put(&k->block, start, v | (uint64_t)(cache + 1) << 8);
 			if (k->u)
