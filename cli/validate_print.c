@@ -57,7 +57,7 @@ static void text_base(FILE *f, const struct validation *v)
 		fprintf(f, ", %" PRIu64 " under the next candidate 0x%016" PRIx64 " (%.1f%% of the winner)\n",
 			b->runner_up, b->runner_up_base, 100.0 * (double)b->runner_up / (double)b->votes_for);
 	else
-		fprintf(f, "; no other candidate places any (unambiguous)\n");
+		fprintf(f, "; no other base the votes suggest, nor their 1 GiB neighbours, places any (unambiguous)\n");
 	fprintf(f, "objects without a real pointer under the base: %" PRIu64 "; mm_page_free of pages that held "
 		"no object seen: %" PRIu64 "\n", v->real.unmapped, v->real.page_frees_other);
 }
