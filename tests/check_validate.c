@@ -211,6 +211,59 @@ START_TEST(test_replayed_side)
 }
 END_TEST
 
+static unsigned count_lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+START_TEST(test_output_formats)
+{
+	char *path = tutil_tmpfile(".slabinfo", snapshots, sizeof(snapshots) - 1);
+	struct validation v;
+	struct fixture f;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int depth = 0;
+
+	fixture_build(&f);
+	ck_assert_msg(validation_compute(&f.w, path, 1, &v, err, sizeof(err)) == 0, "%s", err);
+	/* CSV: a header, 8 figures for 3 groups and the total, 3 cpus, c64's untraced allocation */
+	out = open_memstream(&buf, &len);
+	validation_print(out, &v, VALIDATION_CSV, NULL);
+	fclose(out);
+	ck_assert_uint_eq(count_lines(buf), 1 + 4 * VALIDATION_NFIG + 3 + 1);
+	ck_assert_msg(strstr(buf, "m1+m2,1,,slabs_used,1,2,1\n") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "c64,0,,untraced_allocs,1,0,\n") != NULL, "%s", buf);
+	free(buf);
+	/* JSON: balanced, the merged group marked */
+	out = open_memstream(&buf, &len);
+	validation_print(out, &v, VALIDATION_JSON, "m1");
+	fclose(out);
+	for (const char *p = buf; *p; p++)
+		depth += (*p == '{' || *p == '[') - (*p == '}' || *p == ']');
+	ck_assert_int_eq(depth, 0);
+	ck_assert_msg(strstr(buf, "\"cache\": \"m1+m2\", \"merged\": true") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\"cache\": \"c64\"") == NULL, "--cache m1 should leave c64 out: %s", buf);
+	free(buf);
+	/* text: the cross-check names c64 (+1 in the snapshots, 0 in the trace), and the summary */
+	out = open_memstream(&buf, &len);
+	validation_print(out, &v, VALIDATION_TEXT, NULL);
+	fclose(out);
+	ck_assert_msg(strstr(buf, "cross-check") && strstr(buf, "\nc64 ") && strstr(buf, "\nagreement: sim/real"),
+		      "%s", buf);
+	free(buf);
+	validation_fini(&v);
+	sim_workload_fini(&f.w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 struct warm_check {
 	const struct sim_event *trace;	/* first event after the prefix */
 	uint64_t wrong;			/* allocations whose recorded flag disagrees with their position */
@@ -552,6 +605,7 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_real_by_hand);
 	tcase_add_test(tc, test_replayed_side);
 	tcase_add_test(tc, test_warm_start_packed_and_hidden_free);
+	tcase_add_test(tc, test_output_formats);
 	tcase_add_test(tc, test_slabinfo_errors);
 	tcase_add_test(tc, test_record_in_old_database);
 	tcase_add_test(tc, test_capture_layout);
