@@ -51,20 +51,14 @@ struct validation_hook {
 	struct slabuse u;
 	const uint32_t *group_of;
 	const unsigned *order;		/* [cache]: slab order in the replay */
-	const struct sim_event *trace;	/* the first event after the warm-start prefix */
 };
 
 static void validation_on_alloc(void *arg, const struct sim_event *e, unsigned cpu, sim_addr_t obj, bool recorded)
 {
 	struct validation_hook *h = arg;
 
-	/*
-	 * By position, not by the warm-up flag: prefix and trace events both
-	 * start at time 0, so the warm-up can end with a few prefix events
-	 * still queued on other cpus.
-	 */
-	(void)recorded;
-	if (e < h->trace || h->group_of[e->cache] == NO_GROUP)
+	/* the warm-start prefix is the warm-up, which ends before any trace event starts */
+	if (!recorded || h->group_of[e->cache] == NO_GROUP)
 		return;
 	slabuse_alloc(&h->u, h->group_of[e->cache], cpu, obj >> (SIM_PAGE_SHIFT + h->order[e->cache]));
 }
@@ -151,7 +145,7 @@ static void validation_sim_slabs(struct validation *v, struct sim_stats *st, siz
 static int validation_replay(struct validation *v, struct sim_workload *w, uint64_t warmup, const unsigned *order,
 			     char *err, size_t errlen)
 {
-	struct validation_hook h = { .group_of = v->real.group_of, .order = order, .trace = w->ev + warmup };
+	struct validation_hook h = { .group_of = v->real.group_of, .order = order };
 	struct sim_replay_opts ro = { .on_alloc = validation_on_alloc, .on_page_free = validation_on_page_free,
 				      .on_alloc_arg = &h };
 	struct sim_param_values pv;
