@@ -23,6 +23,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 struct db;
 /* Draws every plot kind of db (named db_path in messages) into out (created if missing); 0 or -1 (printed). */

@@ -17,6 +17,7 @@ static const struct {
 	{ "plot", cmd_plot, "draw comparison plots of a results database with gnuplot" },
 	{ "report", cmd_report, "print the comparison of a database's runs and write report.html" },
 	{ "merge", cmd_merge, "merge the shard databases of a distributed sweep" },
+	{ "validate", cmd_validate, "compare the slub model with the captured kernel's slab usage" },
 	{ "trace", cmd_trace, "import, analyse, generate or reshape traces" },
 	{ "policies", cmd_policies, "list policies, presets, parameters and the cost table" },
 	{ "bench", cmd_bench, "measure replay speed against a bare replay" },

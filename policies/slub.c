@@ -63,7 +63,7 @@ static const char *const slub_mode_choices[] = { "auto", "2007", "classic", NULL
 
 static const struct sim_param_desc slub_params[] = {
 	[P_ORDER] = { .name = "order", .def = 0, .min = 0, .max = 10, .auto_default = true,
-		      .meaning = "slab order; auto: calculate_order() of 6.1 (min_objects 4*(fls(cpus)+1), max order 3, waste <= 1/16)" },
+		      .meaning = "slab order; auto: the traced kernel's when its slabinfo is known (validate), else calculate_order() of 6.1 (min_objects 4*(fls(cpus)+1), max order 3, waste <= 1/16)" },
 	[P_MIN_PARTIAL] = { .name = "min_partial", .def = 5, .min = 0, .max = 1000, .auto_default = true,
 			    .meaning = "empty slabs kept on a node's partial list; auto: ilog2(size)/2 clamped to 5..10" },
 	[P_CPU_PARTIAL] = { .name = "cpu_partial", .def = 0, .min = 0, .max = 100000, .auto_default = true,
@@ -192,7 +192,9 @@ static struct slub_cache *slub_cache_get(struct slub *sl, unsigned id)
 		return c;
 	c->ready = true;
 	c->size = SIM_MAX(machine_cache_size(m, id), 8u);
-	c->order = (uint32_t)slub_param(sl, P_ORDER, slub_default_order(c->size, m->ncpus));
+	/* auto: the traced kernel's order where a snapshot gave it, else calculate_order() */
+	c->order = (uint32_t)slub_param(sl, P_ORDER, machine_cache_order(m, id) >= 0 ? machine_cache_order(m, id)
+						     : (long)slub_default_order(c->size, m->ncpus));
 	while ((SIM_PAGE_BYTES << c->order) < c->size)
 		c->order++;
 	c->objects = SIM_MIN((SIM_PAGE_BYTES << c->order) / c->size, 32767u);

@@ -234,6 +234,19 @@ static int db_path_check(const char *path, unsigned flags, char *err, size_t err
 	return db_dir_check(path, flags, err, errlen);
 }
 
+#define DB_ADDED_MARKER "-- @added-tables"
+
+int db_added_tables_ensure(struct db *db, char *err, size_t errlen)
+{
+	const char *sql = strstr(db_schema_sql, DB_ADDED_MARKER);
+	int rc;
+
+	if (!sql)
+		return 0;
+	rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_fail(db, rc, "cannot create the validation tables", err, errlen);
+}
+
 /* Refuses anything but a slabsim database of DB_SCHEMA_VERSION. */
 static int db_schema_check(struct db *db, char *err, size_t errlen)
 {

@@ -150,4 +150,31 @@ int db_exec_query(struct db *db, const char *sql,
  */
 int db_merge_shard(struct db *db, const char *path, int64_t *added, int64_t *skipped, char *err, size_t errlen);
 
+/* One `slabsim validate` comparison (tables validation, validation_figure). */
+struct db_validation {
+	int64_t trace_id;
+	const char *slabinfo;
+	uint64_t page_offset, base_votes, base_runner_up;
+	const char *policy;
+	unsigned cpus;
+	uint64_t seed;
+	const char *summary;
+};
+
+struct db_validation_row {
+	const char *cache;		/* NULL: the total */
+	int cpu;			/* -1: none */
+	int merged;
+	const char *figure;
+	int64_t real_value, sim_value;
+};
+
+/*
+ * Records a comparison and its figures in one transaction, creating the
+ * validation tables in a database made before they existed; *id is the
+ * new validation's id.  0 or a negative errno with the message in err.
+ */
+int db_validation_record(struct db *db, const struct db_validation *v, const struct db_validation_row *rows,
+			 size_t nrows, int64_t *id, char *err, size_t errlen);
+
 #endif

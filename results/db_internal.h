@@ -53,4 +53,10 @@ void db_time_iso(time_t t, char out[32]);
 /* The workload's digest: w->digest, or computed when the reader left it 0. */
 uint64_t db_workload_digest(const struct sim_workload *w);
 
+/*
+ * Creates the tables added after schema version 1 (the text after the
+ * "@added-tables" marker of schema.sql, all IF NOT EXISTS); 0 or a
+ * negative errno with the message in err.
+ */
+int db_added_tables_ensure(struct db *db, char *err, size_t errlen);
 #endif

@@ -400,3 +400,47 @@ FROM (
 	LEFT JOIN latency_summary AS la ON la.run_id = r.id AND la.op = 'alloc'
 	LEFT JOIN latency_summary AS lf ON lf.run_id = r.id AND lf.op = 'free'
 );
+
+-- Tables added after schema version 1.  They are created with IF NOT
+-- EXISTS by the recorder that first writes to them (results/db.c runs the
+-- text after the marker line below), so databases made by an older
+-- slabsim take them without a version change, and readers of version 1
+-- are not affected.
+-- @added-tables
+
+-- One `slabsim validate`: a capture's real slab usage, recovered from its
+-- pointers, against a replay of the same trace on slub configured as the
+-- captured 6.1 kernel (traces/realslab.h, cli/validate.h).
+CREATE TABLE IF NOT EXISTS validation (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	trace_id INTEGER NOT NULL REFERENCES trace(id) ON DELETE CASCADE,	-- the capture
+	slabinfo TEXT NOT NULL,		-- the snapshot file (before, and after when it holds two)
+	page_offset INTEGER NOT NULL,	-- the inferred direct-map base (as a signed 64-bit value)
+	base_votes INTEGER NOT NULL,	-- allocations in trace-allocated pages under that base
+	base_runner_up INTEGER NOT NULL, -- the same under the best other candidate (0: none)
+	policy TEXT NOT NULL,		-- the replayed policy and its parameters
+	cpus INTEGER NOT NULL,		-- simulated cpus (the trace's)
+	seed INTEGER NOT NULL,		-- seed of the replay (the warm start draws from it)
+	summary TEXT NOT NULL,		-- the one-line agreement summary
+	added_at TEXT NOT NULL		-- ISO 8601 UTC
+) STRICT;
+
+-- The compared figures.  cache is the cache, or the merged caches joined
+-- with '+', NULL for the total; cpu is set only for the per-cpu rows of
+-- 'switches' (cache NULL).  figure: 'allocs', 'slabs_used', 'slabs_new',
+-- 'slabs_freed', 'slabs_start', 'slabs_peak', 'slabs_shared', 'switches'
+-- (see struct slabuse_fig in traces/realslab.h); 'snap_delta' holds the
+-- snapshots' num_slabs after - before in real_value and the trace's
+-- new - freed in sim_value, for the cross-check; 'untraced_allocs' (real
+-- only, sim_value 0) counts frees of objects the trace never allocated in
+-- slabs made during it: allocations the trace did not see.
+CREATE TABLE IF NOT EXISTS validation_figure (
+	validation_id INTEGER NOT NULL REFERENCES validation(id) ON DELETE CASCADE,
+	cache TEXT,
+	cpu INTEGER,
+	merged INTEGER NOT NULL,	-- 1 when cache names several caches sharing one slab set
+	figure TEXT NOT NULL,
+	real_value INTEGER NOT NULL,
+	sim_value INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS validation_figure_id ON validation_figure (validation_id);

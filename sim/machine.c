@@ -101,6 +101,13 @@ uint32_t machine_cache_size(const struct machine *m, unsigned cache)
 	return cache < m->ncaches ? m->extra_size[cache - m->ntrace_caches] : 0;
 }
 
+int machine_cache_order(const struct machine *m, unsigned cache)
+{
+	if (cache >= m->ntrace_caches || !m->w->cache_order || m->w->cache_order[cache] == SIM_ORDER_UNKNOWN)
+		return -1;
+	return m->w->cache_order[cache];
+}
+
 const char *machine_cache_name(const struct machine *m, unsigned cache)
 {
 	if (cache < m->ntrace_caches)
@@ -144,5 +151,7 @@ sim_addr_t sim_page_alloc(struct sim_op *op, unsigned order, int node)
 
 void sim_page_free(struct sim_op *op, sim_addr_t addr, unsigned order)
 {
+	if (op->m->page_free_hook)
+		op->m->page_free_hook(op->m->page_free_arg, addr, order);
 	pagealloc_free(op->m->pages, op, addr, order);
 }

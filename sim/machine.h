@@ -48,6 +48,9 @@ struct machine {
 	gsl_rng *rng;			/* the run's one RNG (type and seed recorded) */
 	sim_addr_t struct_brk[SIM_MAX_NODES];	/* bump allocator of SIM_REGION_STRUCT */
 	uint64_t locks_held;		/* locks held right now (0 between ops) */
+	/* observer of every block of pages given back (sim_replay_opts.on_page_free), or NULL */
+	void (*page_free_hook)(void *arg, sim_addr_t addr, unsigned order);
+	void *page_free_arg;
 };
 
 /* One operation in progress on one cpu. */
@@ -84,6 +87,8 @@ unsigned machine_cache_register(struct machine *m, const char *name, uint32_t si
 
 /* Object size of a cache (the trace's bytes_alloc). */
 uint32_t machine_cache_size(const struct machine *m, unsigned cache);
+/* Slab order the traced kernel used for a cache (sim_workload.cache_order), -1 if unknown. */
+int machine_cache_order(const struct machine *m, unsigned cache);
 const char *machine_cache_name(const struct machine *m, unsigned cache);
 
 /* --- what an operation does -------------------------------------------- */

@@ -52,6 +52,15 @@ struct replay {
 	uint64_t done, total;
 	uint64_t done_at_restart;	/* events replayed during the warm-up */
 	bool warm;			/* the warm-up is over (or there is none) */
+	/*
+	 * Index of the first event after the first warmup_events replayed
+	 * ones, UINT32_MAX if none: no cpu starts it, or any later event,
+	 * before the warm-up is over, so that the warm-up ends at one point
+	 * of simulated time on every cpu.
+	 */
+	uint32_t barrier;
+	uint32_t *parked;		/* cpus waiting at the barrier */
+	size_t nparked, parked_cap;
 	struct u64map live;	/* verify mode: live object addresses */
 	char *err;
 	size_t errlen;
@@ -92,12 +101,15 @@ static void replay_split_streams(struct replay *r)
 	const struct sim_workload *w = r->w;
 	struct sim_stats *st = r->m->stats;
 
+	r->barrier = UINT32_MAX;
 	for (size_t i = 0; i < w->nev; i++) {
 		const struct sim_event *e = &w->ev[i];
 
 		if (sim_event_is_replayed(e)) {
 			unsigned c = sim_replay_map_cpu(&r->m->cfg, e->cpu, w->ncpus);
 
+			if (r->m->cfg.warmup_events && r->total == r->m->cfg.warmup_events && r->barrier == UINT32_MAX)
+				r->barrier = (uint32_t)i;
 			stream_push(&r->cs[c], (uint32_t)i);
 			r->total++;
 		} else if (e->op == SIM_EV_PAGE_ALLOC || e->op == SIM_EV_PAGE_FREE) {
@@ -207,6 +219,8 @@ static void replay_alloc(struct replay *r, unsigned cpu, const struct sim_event 
 	o->done = op.now;
 	if (o->addr)
 		replay_touch_object(&op, o->addr, size, CL_WRITE);
+	if (o->addr && r->opts->on_alloc)
+		r->opts->on_alloc(r->opts->on_alloc_arg, e, cpu, o->addr, r->warm);
 	m->cpu[cpu].clock = op.now;
 	if (r->nblocked)
 		replay_wake(r, e->oid);
@@ -248,14 +262,20 @@ static void replay_free(struct replay *r, unsigned cpu, const struct sim_event *
 	m->cpu[cpu].clock = op.now;
 }
 
-/* The warm-up is over: statistics restart, the machine's state stays. */
-static void replay_restart(struct replay *r)
+/* The warm-up is over at time now: statistics restart, the machine's state stays. */
+static void replay_restart(struct replay *r, sim_cycles_t now)
 {
 	if (r->warm)
 		return;
 	r->warm = true;
 	r->done_at_restart = r->done;
 	sim_stats_restart(r->m->stats);
+	for (size_t i = 0; i < r->nparked; i++) {
+		unsigned cpu = r->parked[i];
+
+		engine_event_push(&r->q, SIM_MAX(r->m->cpu[cpu].clock, now), cpu, EVK_OP, 0);
+	}
+	r->nparked = 0;
 }
 
 /* Runs cpu's next event, or parks the cpu if it frees an object not yet allocated. */
@@ -267,6 +287,11 @@ static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 	if (t < r->m->cpu[cpu].clock) {
 		/* a timer ran on this cpu since the event was queued */
 		engine_event_push(&r->q, r->m->cpu[cpu].clock, cpu, EVK_OP, 0);
+		return;
+	}
+	if (!r->warm && s->idx[s->next] >= r->barrier) {
+		xgrow((void **)&r->parked, &r->parked_cap, r->nparked + 1, sizeof(*r->parked));
+		r->parked[r->nparked++] = cpu;
 		return;
 	}
 	if (e->op == SIM_EV_FREE && r->obj[e->oid].state == OBJ_UNBORN) {
@@ -282,7 +307,7 @@ static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 	s->next++;
 	r->done++;
 	if (!r->warm && r->done == r->m->cfg.warmup_events)
-		replay_restart(r);
+		replay_restart(r, r->m->cpu[cpu].clock);
 	if (r->opts->progress && !(r->done & ((1u << 20) - 1)))
 		r->opts->progress(r->opts->progress_arg, r->done, r->total);
 	replay_schedule_next(r, cpu);
@@ -318,7 +343,7 @@ static void replay_loop(struct replay *r)
 			replay_timer(r, ev.tie, ev.t);
 			break;
 		case EVK_WARMUP:
-			replay_restart(r);
+			replay_restart(r, ev.t);
 			break;
 		case EVK_SAMPLE:
 			sim_stats_sample(r->m->stats, replay_cycles_to_ns(r, ev.t));
@@ -434,6 +459,7 @@ static void replay_cleanup(struct replay *r)
 	free(r->cs);
 	free(r->obj);
 	free(r->blocked);
+	free(r->parked);
 	if (r->live.s)
 		u64map_fini(&r->live);
 	engine_fini(&r->q);
@@ -459,6 +485,8 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 		return -ENODATA;
 	}
 	r.m = machine_create(&cfg->mach, w);
+	r.m->page_free_hook = r.opts->on_page_free;
+	r.m->page_free_arg = r.opts->on_alloc_arg;
 	r.cs = xcalloc(r.m->ncpus, sizeof(*r.cs));
 	r.obj = xcalloc(w->nobjs ? w->nobjs : 1, sizeof(*r.obj));
 	engine_init(&r.q);

@@ -15,6 +15,8 @@
  *   after the ALLOC returns; the freeing cpu reads them before the FREE.
  *   Those are workload touches, outside the operation's latency.
  * - kmalloc above the largest kmalloc cache goes to the page allocator.
+ * - A warm-up of warmup_events events ends at one point of simulated time:
+ *   no cpu starts a later event before all of them are done.
  * - Periodic work (the policy's timer, per cpu) and the memory sampler are
  *   events in the same queue; they run while any cpu has events left.
  */
@@ -30,6 +32,19 @@ struct sim_replay_opts {
 	bool drain_at_end;	/* after the run, call the policy's drain() on cpu 0 (tests) */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
+	/*
+	 * Called after every successful ALLOC with the event, the simulated
+	 * cpu, the address the policy handed out and whether the run records
+	 * (false during a warm-up); NULL (the default) costs nothing.
+	 */
+	void (*on_alloc)(void *arg, const struct sim_event *e, unsigned cpu, sim_addr_t obj, bool recorded);
+	void *on_alloc_arg;
+	/*
+	 * Called whenever a block of 2^order pages at addr goes back to the
+	 * page allocator (a discarded slab, a large kmalloc's pages): the
+	 * simulated mm_page_free.  Gets on_alloc_arg.  NULL: nothing is called.
+	 */
+	void (*on_page_free)(void *arg, sim_addr_t addr, unsigned order);
 };
 
 /*

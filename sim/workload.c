@@ -33,6 +33,7 @@ void sim_workload_fini(struct sim_workload *w)
 	free(w->ev);
 	free(w->cache_size);
 	free(w->cache_flags);
+	free(w->cache_order);
 	strtab_fini(&w->caches);
 	strtab_fini(&w->sites);
 	memset(w, 0, sizeof(*w));

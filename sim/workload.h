@@ -49,6 +49,12 @@ struct sim_workload {
 	uint32_t *cache_size;		/* cache id -> object size in bytes (0 unknown) */
 	uint32_t *cache_flags;		/* cache id -> SIM_CACHEF_* */
 	size_t cache_cap;
+	/*
+	 * cache id -> slab order the traced kernel used (from a slabinfo
+	 * snapshot's pagesperslab), SIM_ORDER_UNKNOWN where not known; NULL
+	 * (the default) when none is.  A policy's "auto" order takes it.
+	 */
+	uint8_t *cache_order;
 	uint32_t nobjs;			/* oids are 0 .. nobjs-1 */
 	uint16_t ncpus;			/* highest trace cpu + 1 */
 	uint64_t anomaly[SIM_AN_COUNT];
@@ -58,6 +64,8 @@ struct sim_workload {
 	uint64_t digest;		/* of the event records (sim_workload_digest) */
 	char first_skip[512];		/* "file:line: field: why" of the first skipped line */
 };
+
+#define SIM_ORDER_UNKNOWN 0xffu
 
 #define SIM_CACHEF_KMALLOC 0x1u		/* a kmalloc-N size class */
 #define SIM_CACHEF_LARGE   0x2u		/* kmalloc-large: served by the page allocator */

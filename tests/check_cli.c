@@ -99,6 +99,7 @@ START_TEST(test_help_everywhere)
 	static const char *const cmds[] = {
 		"--help", "run --help", "trace --help", "trace import --help", "trace stats --help",
 		"policies --help", "bench --help", "trace gen --help", "trace reshape --help", "sweep --help", "merge --help", "plot --help", "report --help",
+		"validate --help",
 	};
 	struct result *r = xmalloc(sizeof(*r));
 
@@ -130,6 +131,9 @@ START_TEST(test_usage_errors)
 		{ "run --trace " SAMPLE " --policy slub --cpus 6 --nodes 4", "multiple of --nodes" },
 		{ "run --trace " SAMPLE " --policy slub --cost warp=3", "unknown cost name" },
 		{ "run --trace " SAMPLE " --policy slub --timing sometimes", "--timing" },
+		{ "validate --trace " SAMPLE, "--slabinfo" },
+		{ "validate --trace " SAMPLE " --slabinfo x --format xml", "--format 'xml'" },
+		{ "validate --trace " SAMPLE " --slabinfo x --seed minus", "--seed" },
 	};
 	struct result *r = xmalloc(sizeof(*r));
 

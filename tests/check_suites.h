@@ -25,6 +25,7 @@
 	X(db)               \
 	X(reshape)          \
 	X(initstate)        \
+	X(validate)         \
 	X(tstats)           \
 	X(gen)              \
 	X(cli)

@@ -11,10 +11,12 @@
 
 #include "sim/xalloc.h"
 #include "traces/initstate.h"
+#include "traces/slabinfo.h"
 
 struct slabinfo_row {
 	uint32_t cache;			/* the trace's cache id */
 	unsigned long active, num;
+	unsigned long objperslab;	/* objects per slab (0 unknown) */
 };
 
 struct prefix {
@@ -25,88 +27,30 @@ struct prefix {
 	size_t *npool;
 };
 
-/* Reads one "name active num objsize objperslab pagesperslab : ..." row. */
-static int slabinfo_parse_row(const char *path, unsigned lineno, char *line, char *name, size_t namelen,
-			      unsigned long *active, unsigned long *num, char *err, size_t errlen)
-{
-	static const char *const field[] = { "name", "active_objs", "num_objs" };
-	char *save = NULL, *tok[3];
-	unsigned long v[3];
-
-	for (int i = 0; i < 3; i++) {
-		tok[i] = strtok_r(i ? NULL : line, " \t\n", &save);
-		if (!tok[i]) {
-			snprintf(err, errlen, "%s:%u: field '%s': missing", path, lineno, field[i]);
-			return -EINVAL;
-		}
-		if (i) {
-			char *end;
-
-			v[i] = strtoul(tok[i], &end, 10);
-			if (end == tok[i] || *end) {
-				snprintf(err, errlen, "%s:%u: field '%s': expected a number, got '%s'", path, lineno,
-					 field[i], tok[i]);
-				return -EINVAL;
-			}
-		}
-	}
-	if (v[1] > v[2] || v[2] > 100000000ul) {
-		snprintf(err, errlen, "%s:%u: field 'active_objs': %lu active of %lu objects", path, lineno, v[1], v[2]);
-		return -EINVAL;
-	}
-	snprintf(name, namelen, "%s", tok[0]);
-	*active = v[1];
-	*num = v[2];
-	return 0;
-}
-
-/* The first snapshot's rows of the trace's caches. */
+/* The first snapshot's rows of the trace's caches that have objects. */
 static int slabinfo_read(const char *path, const struct sim_workload *w, struct slabinfo_row **rows,
 			 size_t *nrows, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024], name[256];
-	unsigned lineno = 0;
+	struct slabinfo_file f;
 	size_t cap = 0;
-	bool in = false, seen = false;
-	int rc = 0;
+	int rc = slabinfo_read_file(path, &f, err, errlen);
 
 	*rows = NULL;
 	*nrows = 0;
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	while (!rc && fgets(line, sizeof(line), f)) {
-		unsigned long active, num;
-		uint32_t id;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < f.snap[0].n; i++) {
+		const struct slabinfo_cache *c = &f.snap[0].c[i];
+		uint32_t id = strtab_find(&w->caches, c->name);
 
-		lineno++;
-		if (!strncmp(line, "slabinfo - version:", 19)) {
-			if (seen)
-				break;
-			in = seen = true;
-			continue;
-		}
-		if (!strncmp(line, "###", 3) && seen)
-			break;
-		if (!in || line[0] == '#' || line[0] == '\n')
-			continue;
-		rc = slabinfo_parse_row(path, lineno, line, name, sizeof(name), &active, &num, err, errlen);
-		if (rc || !num)
-			continue;
-		id = strtab_find(&w->caches, name);
-		if (id == UINT32_MAX || !id)
+		if (!c->num_objs || id == UINT32_MAX || !id)
 			continue;
 		xgrow((void **)rows, &cap, *nrows + 1, sizeof(**rows));
-		(*rows)[(*nrows)++] = (struct slabinfo_row){ .cache = id, .active = active, .num = num };
+		(*rows)[(*nrows)++] = (struct slabinfo_row){ .cache = id, .active = c->active_objs, .num = c->num_objs,
+							     .objperslab = c->objperslab };
 	}
-	fclose(f);
-	if (!rc && !seen) {
-		snprintf(err, errlen, "%s: not /proc/slabinfo text (no 'slabinfo - version:' line)", path);
-		rc = -EINVAL;
-	}
-	return rc;
+	slabinfo_file_fini(&f);
+	return 0;
 }
 
 static void prefix_push(struct prefix *p, const struct sim_workload *w, unsigned cpu, enum sim_ev_op op,
@@ -120,25 +64,96 @@ static void prefix_push(struct prefix *p, const struct sim_workload *w, unsigned
 	p->ev[p->n++] = e;
 }
 
-/* num allocations round-robin over the cpus, then frees of num - active chosen by rng. */
+/*
+ * Marks up to n more objects free (freed[] set) in cpu's slabs, from the
+ * end of the last one it allocated (its cpu slab) backwards; returns how
+ * many it marked.
+ */
+static unsigned long prefix_free_on_cpu(bool *freed, unsigned long num, unsigned long chunk, unsigned ncpus,
+					unsigned cpu, unsigned long n)
+{
+	unsigned long nchunks = (num + chunk - 1) / chunk, done = 0;
+
+	for (unsigned long k = nchunks; done < n && k-- > 0; ) {
+		if (k % ncpus != cpu)
+			continue;
+		for (unsigned long i = SIM_MIN((k + 1) * chunk, num); done < n && i-- > k * chunk; )
+			if (!freed[i]) {
+				freed[i] = true;
+				done++;
+			}
+	}
+	return done;
+}
+
+/*
+ * Marks hidden more objects free beyond the snapshot's: SLUB's cpu slabs
+ * and cpu partial slabs hold free objects that /proc/slabinfo counts as
+ * active.  They are shared out over the cpus in proportion to want[cpu]
+ * (the free objects each cpu was seen to take) and freed in that cpu's
+ * slabs, its cpu slab first; what a cpu's slabs cannot hold comes from
+ * the last slabs of any cpu.
+ */
+static void prefix_hidden_free(bool *freed, unsigned long num, unsigned long chunk, unsigned ncpus,
+			       const uint64_t *want, unsigned long hidden)
+{
+	uint64_t total = 0;
+	unsigned long left = hidden;
+
+	for (unsigned c = 0; c < ncpus; c++)
+		total += want[c];
+	for (unsigned c = 0; c < ncpus && total; c++) {
+		unsigned long share = (unsigned long)((double)hidden * (double)want[c] / (double)total + 0.5);
+
+		left -= prefix_free_on_cpu(freed, num, chunk, ncpus, c, SIM_MIN(share, left));
+	}
+	for (unsigned long i = num; left && i-- > 0; )
+		if (!freed[i]) {
+			freed[i] = true;
+			left--;
+		}
+}
+
+/*
+ * num allocations, a slab's worth (objperslab) at a time on each cpu in
+ * turn, so that they fill num_slabs slabs as SLUB fills a cpu slab before
+ * it takes another; then frees, each on the cpu that allocated the
+ * object: num - active chosen by rng (the snapshot's free objects, on node
+ * partial lists), and up to the sum of min_free[cpu] in all (see
+ * prefix_hidden_free()).
+ */
 static void prefix_cache(struct prefix *p, const struct sim_workload *w, const struct slabinfo_row *row,
-			 gsl_rng *rng)
+			 const uint64_t *min_free, gsl_rng *rng)
 {
 	unsigned ncpus = w->ncpus ? w->ncpus : 1;
+	unsigned long chunk = row->objperslab ? row->objperslab : 1;
+	unsigned long nfree = row->num - row->active;
+	uint64_t want = 0;
 	uint32_t first = p->nobjs;
 	uint32_t *order = xmalloc(row->num * sizeof(*order));
+	bool *freed = xcalloc(row->num, sizeof(*freed));
 
 	for (unsigned long i = 0; i < row->num; i++) {
-		prefix_push(p, w, (unsigned)(i % ncpus), SIM_EV_ALLOC, first + (uint32_t)i, row->cache);
+		prefix_push(p, w, (unsigned)(i / chunk % ncpus), SIM_EV_ALLOC, first + (uint32_t)i, row->cache);
 		order[i] = (uint32_t)i;
 	}
 	gsl_ran_shuffle(rng, order, row->num, sizeof(*order));
-	for (unsigned long i = 0; i < row->num - row->active; i++)
-		prefix_push(p, w, order[i] % ncpus, SIM_EV_FREE, first + order[i], row->cache);
-	p->pool[row->cache] = xrealloc(p->pool[row->cache], (p->npool[row->cache] + row->active) * sizeof(uint32_t));
-	for (unsigned long i = row->num - row->active; i < row->num; i++)
-		p->pool[row->cache][p->npool[row->cache]++] = first + order[i];
+	for (unsigned long i = 0; i < nfree; i++)
+		freed[order[i]] = true;
+	for (unsigned c = 0; min_free && c < ncpus; c++)
+		want += min_free[c];
+	if (want > nfree)
+		prefix_hidden_free(freed, row->num, chunk, ncpus, min_free, SIM_MIN(want, row->num) - nfree);
+	for (unsigned long i = 0; i < row->num; i++)
+		if (freed[order[i]])
+			prefix_push(p, w, (unsigned)(order[i] / chunk % ncpus), SIM_EV_FREE, first + order[i],
+				    row->cache);
+	p->pool[row->cache] = xrealloc(p->pool[row->cache], (p->npool[row->cache] + row->num) * sizeof(uint32_t));
+	for (unsigned long i = 0; i < row->num; i++)
+		if (!freed[order[i]])
+			p->pool[row->cache][p->npool[row->cache]++] = first + order[i];
 	p->nobjs += (uint32_t)row->num;
+	free(freed);
 	free(order);
 }
 
@@ -166,6 +181,12 @@ static uint64_t prefix_join(struct prefix *p, struct sim_workload *w)
 int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
 			  struct trace_initstate_result *res, char *err, size_t errlen)
 {
+	return trace_initstate_apply_ex(w, slabinfo_path, seed, NULL, res, err, errlen);
+}
+
+int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
+			     const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen)
+{
 	size_t ncaches = strtab_count(&w->caches), nrows;
 	struct prefix p = { 0 };
 	struct slabinfo_row *rows;
@@ -182,7 +203,8 @@ int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uin
 	p.pool = xcalloc(ncaches, sizeof(*p.pool));
 	p.npool = xcalloc(ncaches, sizeof(*p.npool));
 	for (size_t i = 0; i < nrows; i++)
-		prefix_cache(&p, w, &rows[i], rng);
+		prefix_cache(&p, w, &rows[i], min_free ? &min_free[(size_t)rows[i].cache * (w->ncpus ? w->ncpus : 1)] : NULL,
+			     rng);
 	res->prefix_events = p.n;
 	res->caches = nrows;
 	res->objects = p.nobjs;

@@ -5,8 +5,9 @@
  *
  * For every cache of the trace that the snapshot lists, a prefix of
  * synthetic events is put before the trace at time 0: num_objs
- * allocations spread round-robin over the trace's cpus, then frees (each on
- * the cpu that allocated the object) of num_objs - active_objs of them
+ * allocations, objperslab at a time on each of the trace's cpus in turn
+ * (so they fill num_slabs slabs), then frees (each on the cpu that
+ * allocated the object) of num_objs - active_objs of them
  * chosen by the run's seed, so that the policy builds the slabs and lists
  * it would have, with active_objs objects in use.  A FREE of the trace
  * whose pointer was never allocated in it (an object from before the
@@ -41,5 +42,19 @@ struct trace_initstate_result {
  */
 int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
 			  struct trace_initstate_result *res, char *err, size_t errlen);
+
+/*
+ * The same, with at least as many objects of each cache free at the
+ * start as min_free[cache id * w->ncpus + cpu] summed over the cpus (NULL:
+ * the snapshot's num_objs - active_objs).  SLUB's /proc/slabinfo counts
+ * the free objects of cpu slabs and cpu partial slabs as active
+ * (get_slabinfo() subtracts only those on node partial lists), so a
+ * capture can show more free objects than the snapshot
+ * (traces/realslab.h, free_at_start); the extra ones are shared out over
+ * the cpus in proportion to min_free and freed in the slabs each cpu
+ * allocated last, its cpu slab first.
+ */
+int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
+			     const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen);
 
 #endif

@@ -83,10 +83,17 @@ static void preslab_vote(const struct sim_workload *w, struct trace_preslab *p)
 		for (int d = -1; d <= 1; d++) {
 			uint64_t base = votes.s[i].key + (uint64_t)d * GIB;
 
+			if (base == p->page_offset || base == p->runner_up_base)
+				continue;
 			score = preslab_score(w, &pages, base);
 			if (score > p->votes_for) {
+				p->runner_up = p->votes_for;
+				p->runner_up_base = p->page_offset;
 				p->votes_for = score;
 				p->page_offset = base;
+			} else if (score > p->runner_up) {
+				p->runner_up = score;
+				p->runner_up_base = base;
 			}
 		}
 	}

@@ -27,6 +27,8 @@ struct trace_preslab {
 	uint64_t page_offset;		/* the inferred direct-map base */
 	uint64_t votes;			/* allocations right after a page allocation (candidates) */
 	uint64_t votes_for;		/* allocations in trace-allocated pages under the winner */
+	uint64_t runner_up;		/* the same under the best other candidate (0: none) */
+	uint64_t runner_up_base;	/* that candidate */
 	uint64_t objects;		/* slab allocations classified (not large kmallocs) */
 	uint64_t in_old_slabs;		/* in a page the trace never allocated before them */
 	uint64_t in_new_slabs;		/* in a page block the trace allocated before them */
