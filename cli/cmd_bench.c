@@ -44,13 +44,14 @@ static void bench_usage(FILE *f)
 "  replay   the trace (default " BENCH_DEFAULT_TRACE ", or the installed copy\n"
 "           under " SLABSIM_DATADIR "/samples) repeated back to back, with\n"
 "           disjoint objects, until it holds at least N events (default\n"
-"           10000000): a bare replay (walk the events and the object map,\n"
-"           nothing else), then a full replay with the machine model for each\n"
-"           policy of LIST (default 'all': every policy and preset), in events\n"
-"           per second and as a ratio to the bare replay, with the memory each\n"
-"           replay took above what was resident before it (peak resident set,\n"
-"           reset before each replay) and that memory per object live at the\n"
-"           replay's peak;\n"
+"           10000000), written to a native file and streamed from it as\n"
+"           'slabsim run' streams one: a bare replay (read the events and map\n"
+"           each object id through the replay's object table, nothing else),\n"
+"           then a full replay with the machine model for each policy of LIST\n"
+"           (default 'all': every policy and preset), in events per second and\n"
+"           as a ratio to the bare replay, with the memory each replay took\n"
+"           above what was resident before it (peak resident set, reset before\n"
+"           each replay) and that memory per object live at the replay's peak;\n"
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
 "           second and the speedup (skipped with --no-sweep).\n"
@@ -128,21 +129,30 @@ struct bench_result {
 	int failed;
 };
 
-/* The replay itself, in the child process of bench_one(). */
-static void bench_child(const struct sim_workload *w, const struct runopts *ro, unsigned k, bool bare,
+/* The replay itself, streamed from the native file, in the child process of bench_one(). */
+static void bench_child(const char *path, const struct runopts *ro, unsigned k, bool bare,
 			struct bench_result *res)
 {
 	struct sim_replay_opts opts = { .bare = bare };
+	struct trace_native_source *ns;
+	struct sim_workload w;
 	struct sim_run_config cfg;
 	struct sim_stats *st = NULL;
-	char err[512];
+	char err[1024];
 	bool peak_ok = bench_reset_peak();
 	long before = bench_status_kib("VmRSS:");
 	double t0;
+	int rc;
 
 	runopts_run_config(ro, k, &cfg);
+	sim_workload_init(&w);
 	t0 = bench_now();
-	if (sim_replay(w, &cfg, ro->pol[k].ops, &ro->pol[k].pv, &opts, &st, err, sizeof(err))) {
+	ns = trace_native_source_open(path, &w, NULL, err, sizeof(err));
+	rc = ns ? sim_replay_source(trace_native_source_get(ns), &cfg, ro->pol[k].ops, &ro->pol[k].pv, &opts,
+				    &st, err, sizeof(err)) : -1;
+	trace_native_source_close(ns);
+	sim_workload_fini(&w);
+	if (rc) {
 		cli_error("bench: %s: %s", cfg.policy, err);
 		res->failed = 1;
 		return;
@@ -162,7 +172,7 @@ static void bench_child(const struct sim_workload *w, const struct runopts *ro, 
  * and its memory is its own (a replay in the parent would reuse what the
  * previous one freed); the child sends its figures back through a pipe.
  */
-static int bench_one(const char *label, const struct sim_workload *w, const struct runopts *ro, unsigned k,
+static int bench_one(const char *label, const char *path, const struct runopts *ro, unsigned k,
 		     bool bare, struct bench_result *res)
 {
 	int fd[2], status;
@@ -177,7 +187,7 @@ static int bench_one(const char *label, const struct sim_workload *w, const stru
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		bench_child(w, ro, k, bare, res);
+		bench_child(path, ro, k, bare, res);
 		_exit(write(fd[1], res, sizeof(*res)) == (ssize_t)sizeof(*res) ? 0 : 1);
 	}
 	close(fd[1]);
@@ -249,27 +259,28 @@ static void bench_import(const struct runopts *ro, const struct sim_workload *w,
 	unlink(path);
 }
 
-/* The full model of every listed policy against the bare replay. */
-static int bench_replays(const struct runopts *ro, const struct sim_workload *w)
+/* The full model of every listed policy against the bare replay, each streamed from path. */
+static int bench_replays(const struct runopts *ro, const char *path)
 {
 	struct bench_result bare, full;
 
 	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s\n", "replay", "events", "seconds", "events/s",
 	       "vs bare", "mem MiB", "peak live", "B/live");
-	if (bench_one("bare replay", w, ro, 0, true, &bare))
+	if (bench_one("bare replay", path, ro, 0, true, &bare))
 		return -1;
 	printf(" %8s %9.1f\n", "1.000", bare.mem_kib / 1024.0);
 	for (unsigned k = 0; k < ro->npol; k++) {
 		const struct runopts_policy *p = &ro->pol[k];
 
-		if (bench_one(p->preset[0] ? p->preset : p->ops->name, w, ro, k, false, &full))
+		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, false, &full))
 			return -1;
 		printf(" %8.3f %9.1f %10" PRId64 " %9.0f\n", full.rate / bare.rate, full.mem_kib / 1024.0,
 		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0);
 	}
-	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process; mem: its\n"
-	       " peak resident set above the resident set before the replay; B/live: that memory per object\n"
-	       " live at the replay's peak)\n");
+	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
+	       " the native file; mem: its peak resident set above the resident set before the replay, all of\n"
+	       " it: the machine model, the object table, the events read ahead, the read buffer; B/live:\n"
+	       " that memory per object live at the replay's peak)\n");
 	return 0;
 }
 
@@ -313,23 +324,51 @@ static double bench_sweep_once(const char *trace, const struct runopts *ro, cons
 	return rate;
 }
 
-static void bench_sweep(const struct runopts *ro, const struct sim_workload *w, const char *dir)
+static void bench_sweep(const struct runopts *ro, const char *path, const char *dir)
 {
-	char path[4200], err[1024];
 	double one, two;
 
-	snprintf(path, sizeof(path), "%s/bench.slabsim", dir);
-	if (trace_native_write(w, path, err, sizeof(err))) {
-		cli_error("bench: %s", err);
-		return;
-	}
 	printf("\n");
 	one = bench_sweep_once(path, ro, dir, 1);
 	two = one > 0 ? bench_sweep_once(path, ro, dir, 2) : -1;
 	if (two > 0)
 		printf("sweep    2 workers / 1 worker: %.2f times the throughput of the workers (%ld cores online)\n",
 		       two / one, sysconf(_SC_NPROCESSORS_ONLN));
-	unlink(path);
+}
+
+/*
+ * Writes k copies of w's events back to back to the native file path, as
+ * sim_workload_repeat() would make them, one event at a time: the
+ * benchmark trace is never in memory.  w becomes the header of the copies
+ * (its events stay).  0 or -1 (printed).
+ */
+static int bench_write_repeated(struct sim_workload *w, unsigned k, const char *path)
+{
+	uint64_t span = w->nev ? w->ev[w->nev - 1].t_ns + 1000000 : 0, h = SIM_DIGEST_INIT;
+	uint32_t nobjs = w->nobjs;
+	struct trace_native_stream *ns;
+	char err[1024];
+
+	w->nobjs = nobjs * k;
+	for (int a = 0; a < SIM_AN_COUNT; a++)
+		w->anomaly[a] *= k;
+	ns = trace_native_stream_open(path, w, (uint64_t)w->nev * k, err, sizeof(err));
+	for (unsigned c = 0; ns && c < k; c++) {
+		for (size_t i = 0; i < w->nev; i++) {
+			struct sim_event e = w->ev[i];
+
+			e.t_ns += span * c;
+			if (e.oid != SIM_OID_NONE)
+				e.oid += nobjs * c;
+			h = sim_digest_event(h, &e);
+			trace_native_stream_put(ns, &e);
+		}
+	}
+	if (!ns || trace_native_stream_close(ns, sim_digest_caches(h, w), err, sizeof(err))) {
+		cli_error("bench: %s", err);
+		return -1;
+	}
+	return 0;
 }
 
 static int bench_parse(int argc, char **argv, struct runopts *ro, long *events, bool *sweep)
@@ -381,7 +420,7 @@ int cmd_bench(int argc, char **argv)
 	struct sim_workload w;
 	long events = 10000000;
 	bool sweep = true;
-	char dir[4096];
+	char dir[4096], path[4200];
 	const char *tmp = getenv("TMPDIR");
 	double t0;
 	unsigned k;
@@ -402,18 +441,21 @@ int cmd_bench(int argc, char **argv)
 	printf("trace    %s: %zu events, loaded in %.2f s\n", ro.trace, w.nev, bench_now() - t0);
 	bench_import(&ro, &w, dir);
 	k = (unsigned)((events + (long)w.nev - 1) / (long)w.nev);
-	sim_workload_repeat(&w, k, 1000000);
+	snprintf(path, sizeof(path), "%s/bench.slabsim", dir);
 	printf("replay   the trace %u times: %zu events, %zu replayable, %u objects; %u cpus in %u node%s, "
-	       "timing %s; event records %.0f MiB\n", k, w.nev, sim_workload_replayable(&w), w.nobjs,
-	       ro.mach.ncpus, ro.mach.nnodes, ro.mach.nnodes > 1 ? "s" : "",
-	       ro.mach.timing == SIM_TIMING_CLOSED ? "closed" : "trace",
-	       (double)w.nev * sizeof(struct sim_event) / (1 << 20));
-	rc = bench_replays(&ro, &w) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	       "timing %s; streamed from a native file of %.0f MiB\n", k, w.nev * k,
+	       sim_workload_replayable(&w) * k, w.nobjs * k, ro.mach.ncpus, ro.mach.nnodes,
+	       ro.mach.nnodes > 1 ? "s" : "", ro.mach.timing == SIM_TIMING_CLOSED ? "closed" : "trace",
+	       (double)w.nev * k * TRACE_NATIVE_RECORD_BYTES / (1 << 20));
+	rc = bench_write_repeated(&w, k, path) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	sim_workload_fini(&w);
+	if (!rc)
+		rc = bench_replays(&ro, path) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	if (!rc && sweep)
-		bench_sweep(&ro, &w, dir);
+		bench_sweep(&ro, path, dir);
 	bench_note_peak();
 	printf("\npeak resident set of the process: %ld MiB\n", bench_peak_kib / 1024);
-	sim_workload_fini(&w);
+	unlink(path);
 	rmdir(dir);
 	return rc;
 }

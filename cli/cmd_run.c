@@ -37,6 +37,12 @@ static void run_usage(FILE *f)
 "input, or a native trace written by 'slabsim trace import'.  NAME is a policy or\n"
 "a preset ('slabsim policies' lists them).\n"
 "\n"
+"A native FILE is streamed: each replay reads it in blocks, reshaped on the way,\n"
+"and memory follows the live objects, not the length of the trace (a damaged\n"
+"or truncated file is reported when the replay reaches the damage, and nothing\n"
+"is recorded).  Text traces, standard input, and runs with --initial-state or\n"
+"--strict are loaded into memory whole: import a long text trace first.\n"
+"\n"
 "Policy:\n"
 "  -p, --policy NAME[,NAME]...  policies or presets, or 'all'; with several, the\n"
 "                          trace is replayed once per policy and one table\n"
@@ -196,22 +202,26 @@ static int run_record(struct run_args *a, struct db *db, const struct sim_worklo
 	return CLI_EXIT_OK;
 }
 
-/* Replays the loaded trace with the k-th policy; prints and records it. */
-static int run_one(struct run_args *a, struct db *db, const struct sim_workload *w, unsigned k,
+/* Replays the trace with the k-th policy; prints and records it. */
+static int run_one(struct run_args *a, struct db *db, struct runopts_trace *t, unsigned k,
 		   struct sim_run_config *cfg, struct sim_stats **st)
 {
 	struct sim_replay_opts ro = { .verify = a->verify };
 	struct summary_opts so = { .top = a->top, .per_cpu = a->per_cpu };
+	const struct sim_workload *w = &t->w;
+	struct sim_source *src = runopts_trace_source(t, "run");
 	struct timespec t0, t1;
 	char err[1024];
 	time_t started = time(NULL);
 	int rc;
 
+	if (!src)
+		return CLI_EXIT_FAIL;
 	runopts_run_config(&a->ro, k, cfg);
 	if (!a->quiet && cli_stderr_is_tty())
 		ro.progress = run_progress;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = sim_replay(w, cfg, a->ro.pol[k].ops, &a->ro.pol[k].pv, &ro, st, err, sizeof(err));
+	rc = sim_replay_source(src, cfg, a->ro.pol[k].ops, &a->ro.pol[k].pv, &ro, st, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ro.progress)
 		fprintf(stderr, "\r\033[K");
@@ -234,7 +244,7 @@ static int run_one(struct run_args *a, struct db *db, const struct sim_workload 
 
 static int run_replay(struct run_args *a, struct db *db)
 {
-	struct sim_workload w;
+	struct runopts_trace t;
 	struct sim_run_config *cfg = calloc(a->ro.npol, sizeof(*cfg));
 	struct sim_stats **st = calloc(a->ro.npol, sizeof(*st));
 	int rc = CLI_EXIT_OK;
@@ -245,20 +255,20 @@ static int run_replay(struct run_args *a, struct db *db)
 		cli_error("run: out of memory");
 		return CLI_EXIT_FAIL;
 	}
-	if (runopts_load_trace(&a->ro, &w, a->quiet, "run")) {
+	if (runopts_trace_open(&a->ro, &t, false, a->quiet, "run")) {
 		free(cfg);
 		free(st);
 		return CLI_EXIT_FAIL;
 	}
 	for (unsigned k = 0; k < a->ro.npol && rc == CLI_EXIT_OK; k++)
-		rc = run_one(a, db, &w, k, &cfg[k], &st[k]);
+		rc = run_one(a, db, &t, k, &cfg[k], &st[k]);
 	if (rc == CLI_EXIT_OK && a->ro.npol > 1 && !a->quiet)
-		summary_compare(stdout, &w, cfg, (const struct sim_stats *const *)st, a->ro.npol);
+		summary_compare(stdout, &t.w, cfg, (const struct sim_stats *const *)st, a->ro.npol);
 	for (unsigned k = 0; k < a->ro.npol; k++)
 		sim_stats_destroy(st[k]);
 	free(cfg);
 	free(st);
-	sim_workload_fini(&w);
+	runopts_trace_close(&t);
 	return rc;
 }
 

@@ -47,7 +47,7 @@ struct sweep {
 	struct runopts ro;			/* machine options, policies (without --set) */
 	const char *trace[SWEEP_MAX_TRACES];
 	unsigned ntraces;
-	struct sim_workload w[SWEEP_MAX_TRACES];
+	struct runopts_trace tr[SWEEP_MAX_TRACES];	/* loaded, or streamed by each run */
 	struct sim_machine_config mach[SWEEP_MAX_TRACES];	/* with each trace's warm-up */
 	unsigned cpus[SWEEP_MAX_VALUES], ncpus;
 	struct sweep_axis axis[SWEEP_MAX_AXES];
@@ -336,7 +336,7 @@ static void sweep_add_jobs(struct sweep *sw, unsigned t, unsigned p, unsigned cp
 		cur->policy = p;
 		cur->cpus = cpus;
 		sweep_job_config(sw, cur, &cfg, &pv);
-		sim_run_config_digest(&cfg, sw->w[t].digest, cur->digest);
+		sim_run_config_digest(&cfg, sw->tr[t].w.digest, cur->digest);
 		xgrow((void **)&sw->job, cap, sw->njobs + 1, sizeof(*sw->job));
 		sw->job[sw->njobs++] = *cur;
 		return;
@@ -353,9 +353,11 @@ static void sweep_add_jobs(struct sweep *sw, unsigned t, unsigned p, unsigned cp
 }
 
 /* Runs and records one job; 0 or -1 (error printed). */
-static int sweep_run_job(const struct sweep *sw, struct db *db, const struct sweep_job *j, int64_t trace_id)
+static int sweep_run_job(struct sweep *sw, struct db *db, const struct sweep_job *j, int64_t trace_id)
 {
-	const struct sim_workload *w = &sw->w[j->trace];
+	struct runopts_trace *t = &sw->tr[j->trace];
+	struct sim_source *src = runopts_trace_source(t, "sweep");
+	const struct sim_workload *w = &t->w;
 	struct sim_run_config cfg;
 	struct sim_param_values pv;
 	struct sim_stats *st = NULL;
@@ -364,9 +366,11 @@ static int sweep_run_job(const struct sweep *sw, struct db *db, const struct swe
 	char err[1024];
 	int rc;
 
+	if (!src)
+		return -1;
 	sweep_job_config(sw, j, &cfg, &pv);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = sim_replay(w, &cfg, sw->ro.pol[j->policy].ops, &pv, NULL, &st, err, sizeof(err));
+	rc = sim_replay_source(src, &cfg, sw->ro.pol[j->policy].ops, &pv, NULL, &st, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc) {
 		cli_error("sweep: %s on %s: %s", cfg.policy, w->source, err);
@@ -387,7 +391,7 @@ static int sweep_run_job(const struct sweep *sw, struct db *db, const struct swe
 }
 
 /* A worker: jobs k, k + n, k + 2n, ... of those not yet recorded; one line per run on out. */
-static int sweep_worker(const struct sweep *sw, const size_t *todo, size_t ntodo, unsigned k, unsigned n, int out)
+static int sweep_worker(struct sweep *sw, const size_t *todo, size_t ntodo, unsigned k, unsigned n, int out)
 {
 	int64_t trace_id[SWEEP_MAX_TRACES];
 	struct db *db;
@@ -398,7 +402,7 @@ static int sweep_worker(const struct sweep *sw, const size_t *todo, size_t ntodo
 		return CLI_EXIT_FAIL;
 	}
 	for (unsigned t = 0; t < sw->ntraces; t++) {
-		if (db_trace_id(db, &sw->w[t], &trace_id[t], err, sizeof(err))) {
+		if (db_trace_id(db, &sw->tr[t].w, &trace_id[t], err, sizeof(err))) {
 			cli_error("sweep: %s", err);
 			db_close(db);
 			return CLI_EXIT_FAIL;
@@ -579,7 +583,7 @@ static int sweep_todo(const struct sweep *sw, size_t **todo, size_t *ntodo)
 	for (unsigned t = 0; t < sw->ntraces && !rc; t++) {
 		int64_t id;
 
-		rc = db_trace_id(db, &sw->w[t], &id, err, sizeof(err));
+		rc = db_trace_id(db, &sw->tr[t].w, &id, err, sizeof(err));
 	}
 	for (size_t i = 0; i < sw->njobs && !rc; i++) {
 		bool exists;
@@ -616,7 +620,7 @@ int cmd_sweep(int argc, char **argv)
 	for (; loaded < sw->ntraces; loaded++) {
 		sw->ro.trace = sw->trace[loaded];
 		sw->ro.mach.warmup_events = 0;
-		if (runopts_load_trace(&sw->ro, &sw->w[loaded], sw->quiet, "sweep")) {
+		if (runopts_trace_open(&sw->ro, &sw->tr[loaded], true, sw->quiet, "sweep")) {
 			rc = CLI_EXIT_FAIL;
 			goto out;
 		}
@@ -639,7 +643,7 @@ int cmd_sweep(int argc, char **argv)
 		rc = sweep_run(sw, todo, ntodo);
 out:
 	for (unsigned t = 0; t < loaded; t++)
-		sim_workload_fini(&sw->w[t]);
+		runopts_trace_close(&sw->tr[t]);
 	free(todo);
 	free(sw->job);
 	free(sw);

@@ -12,6 +12,7 @@
 #include "cli/runopts.h"
 #include "policies/registry.h"
 #include "traces/initstate.h"
+#include "traces/input.h"
 #include "traces/load.h"
 
 void runopts_init(struct runopts *r)
@@ -354,6 +355,124 @@ int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, co
 		cli_warn("%s: %" PRIu64 " malformed lines skipped; first: %s", r->trace,
 			 w->anomaly[SIM_AN_skipped_lines], w->first_skip);
 	return 0;
+}
+
+static bool runopts_is_native(const char *path)
+{
+	struct trace_input *in;
+	const void *head;
+	char err[1024];
+	ssize_t n;
+	bool native;
+
+	if (!strcmp(path, "-"))
+		return false;	/* read once: cannot be reopened for each replay */
+	in = trace_input_open(path, err, sizeof(err));
+	if (!in)
+		return false;	/* the loader reports it */
+	n = trace_input_peek(in, &head, TRACE_NATIVE_MAGIC_LEN);
+	native = n > 0 && trace_native_is_native(head, (size_t)n);
+	trace_input_close(in);
+	return native;
+}
+
+static bool runopts_reshapes(const struct trace_reshape *rs)
+{
+	return trace_reshape_filters(rs) || (rs->time_scale > 0 && rs->time_scale != 1.0) || rs->cpus ||
+	       rs->replicate > 1;
+}
+
+static void runopts_stream_close(struct runopts_trace *t)
+{
+	trace_reshape_source_close(t->rs);
+	trace_native_source_close(t->ns);
+	t->rs = NULL;
+	t->ns = NULL;
+	sim_workload_fini(&t->w);
+}
+
+/* Opens the file, reshaped by rs, into t (w read anew); 0 or -1 (printed). */
+static int runopts_stream_open(struct runopts_trace *t, const struct trace_reshape *rs, const char *cmd)
+{
+	char err[1024];
+
+	runopts_stream_close(t);
+	sim_workload_init(&t->w);
+	t->ns = trace_native_source_open(t->path, &t->w, NULL, err, sizeof(err));
+	if (t->ns && runopts_reshapes(rs))
+		t->rs = trace_reshape_source_open(trace_native_source_get(t->ns), &t->w, rs, t->kept_nobjs,
+						  err, sizeof(err));
+	if (!t->ns || (runopts_reshapes(rs) && !t->rs)) {
+		cli_error("%s: %s", cmd, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int runopts_stream_drain(struct runopts_trace *t, const char *cmd)
+{
+	struct sim_source *src = t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+	char err[1024];
+
+	if (sim_source_drain(src, err, sizeof(err))) {
+		cli_error("%s: %s", cmd, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool complete, const char *cmd)
+{
+	struct trace_reshape once = r->reshape;
+
+	t->streamed = true;
+	t->path = r->trace;
+	t->reshape = r->reshape;
+	sim_workload_init(&t->w);
+	once.replicate = 0;
+	if (trace_reshape_filters(&r->reshape) && r->reshape.replicate > 1) {
+		if (runopts_stream_open(t, &once, cmd) || runopts_stream_drain(t, cmd))
+			return -1;
+		t->kept_nobjs = t->w.nobjs;
+	}
+	if (runopts_stream_open(t, &t->reshape, cmd))
+		return -1;
+	return complete ? runopts_stream_drain(t, cmd) : 0;
+}
+
+int runopts_trace_open(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet, const char *cmd)
+{
+	memset(t, 0, sizeof(*t));
+	if (r->initial_state || r->strict || !runopts_is_native(r->trace))
+		return runopts_load_trace(r, &t->w, quiet, cmd);
+	if (runopts_trace_stream(r, t, complete, cmd)) {
+		runopts_trace_close(t);
+		return -1;
+	}
+	if (!quiet && t->w.anomaly[SIM_AN_skipped_lines])
+		cli_warn("%s: %" PRIu64 " malformed lines skipped; first: %s", r->trace,
+			 t->w.anomaly[SIM_AN_skipped_lines], t->w.first_skip);
+	return 0;
+}
+
+struct sim_source *runopts_trace_source(struct runopts_trace *t, const char *cmd)
+{
+	if (!t->streamed) {
+		sim_source_mem_init(&t->mem, &t->w);
+		return &t->mem.src;
+	}
+	if (runopts_stream_open(t, &t->reshape, cmd))
+		return NULL;
+	return t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+}
+
+void runopts_trace_close(struct runopts_trace *t)
+{
+	if (t->streamed)
+		runopts_stream_close(t);
+	else
+		sim_workload_fini(&t->w);
+	memset(t, 0, sizeof(*t));
 }
 
 void runopts_run_config(const struct runopts *r, unsigned k, struct sim_run_config *cfg)

@@ -11,7 +11,9 @@
 
 #include "sim/policy.h"
 #include "sim/runconfig.h"
+#include "sim/source.h"
 #include "sim/workload.h"
+#include "traces/native.h"
 #include "traces/reshape.h"
 
 #define RUNOPTS_MAX_SETS 64
@@ -80,6 +82,41 @@ int runopts_finish(struct runopts *r, const char *cmd, bool many);
  * printing errors; 0 or -1.
  */
 int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd);
+/*
+ * A trace ready to replay.  A native file (not standard input) is
+ * streamed: w holds its header, and every replay reads the file anew
+ * through a source that reshapes it on the way, so memory does not grow
+ * with its length.  Any other trace, and any with --initial-state or
+ * --strict (which need every event before the first is replayed), is
+ * loaded into w by runopts_load_trace().
+ */
+struct runopts_trace {
+	struct sim_workload w;
+	bool streamed;
+	const char *path;		/* streamed: the file, and how it is reshaped */
+	struct trace_reshape reshape;
+	uint32_t kept_nobjs;		/* streamed: objects the --caches/--window filters keep */
+	struct sim_source_mem mem;
+	struct trace_native_source *ns;
+	struct trace_reshape_source *rs;
+};
+
+/*
+ * Opens r->trace into t: loads it, or reads a native file's header (and,
+ * to replicate after a filter, reads it once to count the objects the
+ * filter keeps).  complete: read a streamed file through once more, so
+ * that w's digest, counts and anomalies are final before any replay (a
+ * sweep's config digests and trace row need them).  Prints errors; 0 or -1.
+ */
+int runopts_trace_open(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet, const char *cmd);
+/*
+ * A source for one replay of t: over w in memory, or the file reopened
+ * (t->w is then read anew, and final once the source has ended).  NULL
+ * after printing an error.  Valid until the next call or the close.
+ */
+struct sim_source *runopts_trace_source(struct runopts_trace *t, const char *cmd);
+void runopts_trace_close(struct runopts_trace *t);
+
 /* The run configuration of these options with the i-th policy. */
 void runopts_run_config(const struct runopts *r, unsigned i, struct sim_run_config *cfg);
 

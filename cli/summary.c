@@ -82,9 +82,9 @@ static void summary_header(FILE *f, const struct sim_workload *w, const struct s
 		fprintf(f, "warm-up  the first %" PRIu64 " events replayed, not recorded\n", m->warmup_events);
 	else if (m->warmup_ns)
 		fprintf(f, "warm-up  the first %.6f s replayed, not recorded\n", (double)m->warmup_ns / 1e9);
-	fprintf(f, "replayed %" PRIu64 " of %zu events; skipped %" PRIu64 " frees of never-allocated objects, "
+	fprintf(f, "replayed %" PRIu64 " of %" PRIu64 " events; skipped %" PRIu64 " frees of never-allocated objects, "
 		"%" PRIu64 " kfree(NULL), %" PRIu64 " page events\n\n",
-		st->events_replayed, w->nev, st->skipped_unmatched, st->skipped_null, st->skipped_page);
+		st->events_replayed, sim_workload_events(w), st->skipped_unmatched, st->skipped_null, st->skipped_page);
 }
 
 /*

@@ -406,15 +406,6 @@ uint64_t db_workload_digest(const struct sim_workload *w)
 	return w->digest ? w->digest : sim_workload_digest(w);
 }
 
-static uint64_t db_workload_duration_ns(const struct sim_workload *w)
-{
-	uint64_t t = 0;
-
-	for (size_t i = 0; i < w->nev; i++)
-		t = SIM_MAX(t, w->ev[i].t_ns);
-	return t;
-}
-
 static int db_trace_row_put(struct db *db, const struct sim_workload *w, const char *digest)
 {
 	static const char sql[] =
@@ -429,9 +420,9 @@ static int db_trace_row_put(struct db *db, const struct sim_workload *w, const c
 		return rc;
 	db_time_iso(time(NULL), now);
 	rc = db_stmt_put(s, "ttttiiiiiitt", w->source, digest, w->format, w->kernel,
-			 (int64_t)w->nev, (int64_t)sim_workload_replayable(w), (int64_t)w->ncpus,
+			 (int64_t)sim_workload_events(w), (int64_t)sim_workload_replayable(w), (int64_t)w->ncpus,
 			 (int64_t)(ncaches ? ncaches - 1 : 0), (int64_t)w->nobjs,
-			 (int64_t)db_workload_duration_ns(w), w->first_skip, now);
+			 (int64_t)sim_workload_duration_ns(w), w->first_skip, now);
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -19,11 +19,22 @@
  *   no cpu starts a later event before all of them are done.
  * - Periodic work (the policy's timer, per cpu) and the memory sampler are
  *   events in the same queue; they run while any cpu has events left.
+ *
+ * Memory: events come from a source (sim/source.h) in trace order and
+ * wait in a FIFO per simulated cpu; a cpu whose FIFO is empty reads the
+ * source, queuing the events of other cpus, until one of its own comes.
+ * What is read ahead is what the cpus' progress in simulated time
+ * requires: with --timing trace it stays near the events in flight at one
+ * moment of trace time, with --timing closed it grows with the difference
+ * in simulated speed between cpus (stats->pending_peak says how far it
+ * went).  Objects live in a table of the objects allocated and not yet
+ * freed (sim/objtab.h).  Neither depends on the length of the trace.
  */
 #ifndef SLABSIM_REPLAY_H
 #define SLABSIM_REPLAY_H
 
 #include "sim/policy.h"
+#include "sim/source.h"
 #include "sim/workload.h"
 
 struct sim_replay_opts {
@@ -33,7 +44,8 @@ struct sim_replay_opts {
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
 	/*
-	 * Called after every successful ALLOC with the event, the simulated
+	 * Called after every successful ALLOC with the event (a copy, valid
+	 * during the call), the simulated
 	 * cpu, the address the policy handed out and whether the run records
 	 * (false during a warm-up); NULL (the default) costs nothing.
 	 */
@@ -57,6 +69,19 @@ int sim_replay(const struct sim_workload *w, const struct sim_run_config *cfg,
 	       const struct sim_policy_ops *ops, const struct sim_param_values *pv,
 	       const struct sim_replay_opts *opts, struct sim_stats **out,
 	       char *err, size_t errlen);
+
+/*
+ * The same with the events read from src (its w gives the names, sizes
+ * and trace cpus) until it ends.  Errors as sim_replay(), plus the
+ * source's (a truncated or damaged file: its message, no statistics); a
+ * replay that fails before the source's end reads the source on, so that
+ * a damaged file is blamed rather than what its events did.  -ENODATA
+ * when the source yields nothing to replay.
+ */
+int sim_replay_source(struct sim_source *src, const struct sim_run_config *cfg,
+		      const struct sim_policy_ops *ops, const struct sim_param_values *pv,
+		      const struct sim_replay_opts *opts, struct sim_stats **out,
+		      char *err, size_t errlen);
 
 /* The simulated cpu a trace cpu runs on. */
 unsigned sim_replay_map_cpu(const struct sim_machine_config *c, unsigned trace_cpu, unsigned trace_ncpus);

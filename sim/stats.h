@@ -90,6 +90,9 @@ struct sim_stats {
 	uint64_t outstanding_allocs;	/* allocations the trace never frees (expected live) */
 	uint64_t outstanding_bytes;	/* their bytes (bytes_alloc) */
 	uint64_t page_bytes_used;	/* bytes the page allocator has handed out at the end */
+	/* the replay's own memory, for tests and the benchmark; not recorded */
+	uint64_t objects_peak;		/* most objects in its table at once: allocated, not yet freed */
+	uint64_t pending_peak;		/* most events read ahead of their cpu at once */
 };
 
 /* Allocates zeroed statistics for ncpus x ncaches. */

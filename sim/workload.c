@@ -68,10 +68,17 @@ uint32_t sim_workload_cache(struct sim_workload *w, const char *name, uint32_t s
 	return id;
 }
 
+uint64_t sim_workload_events(const struct sim_workload *w)
+{
+	return w->stream.on ? w->stream.nev : w->nev;
+}
+
 size_t sim_workload_replayable(const struct sim_workload *w)
 {
 	size_t n = 0;
 
+	if (w->stream.on)
+		return (size_t)w->stream.replayable;
 	for (size_t i = 0; i < w->nev; i++)
 		n += sim_event_is_replayed(&w->ev[i]);
 	return n;
@@ -79,10 +86,29 @@ size_t sim_workload_replayable(const struct sim_workload *w)
 
 bool sim_workload_has_replayable(const struct sim_workload *w)
 {
+	if (w->stream.on)
+		return w->stream.replayable > 0;
 	for (size_t i = 0; i < w->nev; i++)
 		if (sim_event_is_replayed(&w->ev[i]))
 			return true;
 	return false;
+}
+
+uint64_t sim_workload_duration_ns(const struct sim_workload *w)
+{
+	uint64_t t = w->stream.on ? w->stream.t_max_ns : 0;
+
+	for (size_t i = 0; i < w->nev; i++)
+		t = SIM_MAX(t, w->ev[i].t_ns);
+	return t;
+}
+
+void sim_workload_stream_count(struct sim_workload_stream *s, const struct sim_event *e)
+{
+	s->on = true;
+	s->nev++;
+	s->replayable += sim_event_is_replayed(e);
+	s->t_max_ns = SIM_MAX(s->t_max_ns, e->t_ns);
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)

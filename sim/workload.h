@@ -63,6 +63,17 @@ struct sim_workload {
 	char kernel[128];		/* kernel version when known, else "" */
 	uint64_t digest;		/* of the event records (sim_workload_digest) */
 	char first_skip[512];		/* "file:line: field: why" of the first skipped line */
+	/*
+	 * A trace whose events are not held in ev (streamed from a file and
+	 * reshaped on the way, sim/source.h) has what they came to here,
+	 * filled as its source yields them: final once the source has ended.
+	 */
+	struct sim_workload_stream {
+		bool on;			/* ev is empty: these stand for the events */
+		uint64_t nev;			/* events */
+		uint64_t replayable;		/* ALLOCs and matched FREEs */
+		uint64_t t_max_ns;		/* latest timestamp */
+	} stream;
 };
 
 #define SIM_ORDER_UNKNOWN 0xffu
@@ -77,10 +88,16 @@ void sim_workload_fini(struct sim_workload *w);
 struct sim_event *sim_workload_push(struct sim_workload *w, const struct sim_event *e);
 /* Interns a cache name and records its size and flags (the first non-zero size wins). */
 uint32_t sim_workload_cache(struct sim_workload *w, const char *name, uint32_t size, uint32_t flags);
-/* Number of replayable events (ALLOCs and matched FREEs). */
+/* Number of events, in ev or streamed. */
+uint64_t sim_workload_events(const struct sim_workload *w);
+/* Number of replayable events (ALLOCs and matched FREEs), in ev or streamed. */
 size_t sim_workload_replayable(const struct sim_workload *w);
 /* Whether there is any replayable event (stops at the first). */
 bool sim_workload_has_replayable(const struct sim_workload *w);
+/* The latest timestamp of the events, in ev or streamed. */
+uint64_t sim_workload_duration_ns(const struct sim_workload *w);
+/* Counts e, yielded by a source, into s (and sets s->on). */
+void sim_workload_stream_count(struct sim_workload_stream *s, const struct sim_event *e);
 /*
  * Appends k-1 further copies of the events after the first, each shifted
  * in time past the end of the previous one (plus gap_ns) and with object ids

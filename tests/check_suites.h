@@ -19,6 +19,7 @@
 	X(invariants)       \
 	X(ftrace)           \
 	X(native)           \
+	X(stream)           \
 	X(import)           \
 	X(csv)              \
 	X(badinput)         \

@@ -648,6 +648,135 @@ int trace_native_read_input(struct trace_input *in, struct sim_workload *w,
 	return 0;
 }
 
+/* ---- streaming reader ----------------------------------------------------------- */
+
+struct trace_native_source {
+	struct sim_source src;
+	struct native_reader r;
+	struct sim_workload *w;
+	unsigned char *blk;		/* encoded records of the current block */
+	size_t nblk, iblk;		/* records in it, next one */
+	uint64_t k;			/* events yielded */
+	uint64_t digest;		/* of those events, so far */
+	int rc;				/* 1 until the end (0) or an error (negative), then that */
+	char msg[1024];			/* the error, repeated to every later call */
+};
+
+/* Reads the next block; a short read is truncation, named by byte and event. */
+static int ns_src_block(struct trace_native_source *s)
+{
+	struct native_reader *r = &s->r;
+	size_t n = r->nev - s->k < NATIVE_BLOCK ? (size_t)(r->nev - s->k) : NATIVE_BLOCK;
+	size_t bytes = n * TRACE_NATIVE_RECORD_BYTES;
+	ssize_t got = trace_input_read(r->in, s->blk, bytes);
+
+	if (got < 0) {
+		snprintf(r->err, r->errlen, "%s", trace_input_error(r->in));
+		return (int)got;
+	}
+	if ((size_t)got < bytes)
+		return nr_fail(r, -EIO, "truncated at byte %llu: event %llu of %llu is incomplete",
+			       (unsigned long long)(r->off + (uint64_t)got),
+			       (unsigned long long)(s->k + (uint64_t)got / TRACE_NATIVE_RECORD_BYTES),
+			       (unsigned long long)r->nev);
+	r->crc = (uint32_t)crc32_z(r->crc, s->blk, bytes);
+	r->off += bytes;
+	s->nblk = n;
+	s->iblk = 0;
+	return 0;
+}
+
+/* After the last event: the trailer, the checksum, the digest. */
+static int ns_src_end(struct trace_native_source *s)
+{
+	int ret = nr_trailer(&s->r);
+
+	if (ret)
+		return ret;
+	if (sim_digest_caches(s->digest, s->w) != s->r.digest)
+		return nr_fail(&s->r, -EINVAL, "digest mismatch: the events are not those that were written");
+	return 0;
+}
+
+/* 1 with the next event, 0 after the last one and a sound trailer, or the error. */
+static int ns_src_step(struct trace_native_source *s, struct sim_event *e)
+{
+	int ret;
+
+	if (s->k == s->r.nev)
+		return ns_src_end(s);
+	if (s->iblk == s->nblk && (ret = ns_src_block(s)))
+		return ret;
+	native_event_decode(s->blk + s->iblk * TRACE_NATIVE_RECORD_BYTES, e);
+	ret = nr_event_check(&s->r, e, s->k);
+	if (ret)
+		return ret;
+	s->iblk++;
+	s->k++;
+	s->digest = sim_digest_event(s->digest, e);
+	sim_workload_stream_count(&s->w->stream, e);
+	return 1;
+}
+
+static int ns_src_next(struct sim_source *src, struct sim_event *e, char *err, size_t errlen)
+{
+	struct trace_native_source *s = src->priv;
+
+	if (s->rc == 1)
+		s->rc = ns_src_step(s, e);
+	if (s->rc < 0)
+		snprintf(err, errlen, "%s", s->msg);
+	return s->rc;
+}
+
+struct trace_native_source *trace_native_source_open(const char *path, struct sim_workload *w,
+						     struct trace_native_info *info, char *err, size_t errlen)
+{
+	struct trace_native_source *s = xcalloc(1, sizeof(*s));
+	struct trace_input *in = trace_input_open(path, err, errlen);
+
+	if (!in) {
+		free(s);
+		return NULL;
+	}
+	s->r = (struct native_reader){
+		.in = in, .name = trace_input_name(in), .err = s->msg, .errlen = sizeof(s->msg),
+		.crc = (uint32_t)crc32_z(0, NULL, 0),
+	};
+	s->w = w;
+	if (nr_header(&s->r, w, info) || nr_size_check(&s->r)) {
+		snprintf(err, errlen, "%s", s->msg);
+		trace_input_close(in);
+		free(s);
+		return NULL;
+	}
+	w->nobjs = s->r.nobjs;
+	w->ncpus = s->r.ncpus;
+	w->digest = s->r.digest;
+	w->stream.on = true;
+	snprintf(w->source, sizeof(w->source), "%s", s->r.name);
+	snprintf(w->format, sizeof(w->format), "native");
+	s->blk = xmalloc((size_t)NATIVE_BLOCK * TRACE_NATIVE_RECORD_BYTES);
+	s->digest = SIM_DIGEST_INIT;
+	s->rc = 1;
+	s->src = (struct sim_source){ .w = w, .total = s->r.nev, .next = ns_src_next, .priv = s };
+	return s;
+}
+
+struct sim_source *trace_native_source_get(struct trace_native_source *s)
+{
+	return &s->src;
+}
+
+void trace_native_source_close(struct trace_native_source *s)
+{
+	if (!s)
+		return;
+	trace_input_close(s->r.in);
+	free(s->blk);
+	free(s);
+}
+
 int trace_native_read(const char *path, struct sim_workload *w, struct trace_native_info *info,
 		      char *err, size_t errlen)
 {

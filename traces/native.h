@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/source.h"
 #include "sim/workload.h"
 #include "traces/input.h"
 
@@ -86,5 +87,27 @@ int trace_native_read(const char *path, struct sim_workload *w, struct trace_nat
 /* The same from an open input positioned at the magic. */
 int trace_native_read_input(struct trace_input *in, struct sim_workload *w,
 			    struct trace_native_info *info, char *err, size_t errlen);
+
+/*
+ * A native file read as an event source (sim/source.h), one block of
+ * records at a time: memory holds the header's tables and one block,
+ * whatever the number of events.  open reads and checks the header into w
+ * (freshly sim_workload_init()ed, finalized by the caller after close):
+ * everything but the events, w->source and w->format as
+ * trace_native_read() sets them, w->stream.on set.  The source checks
+ * each event as it reads it; a file that ends early is an error "PATH:
+ * truncated at byte N: event K of M is incomplete" (a plain file shorter
+ * than its header promises is refused at open), and after the last event
+ * it checks the trailer, the checksum and the digest ("PATH: checksum
+ * mismatch: the file is damaged"): a damaged file is reported at the end,
+ * after its events were yielded.  w->stream counts the events as they
+ * pass.  open returns NULL with the message in err; the source, if the
+ * caller needs it, is trace_native_source_get()'s.
+ */
+struct trace_native_source;
+struct trace_native_source *trace_native_source_open(const char *path, struct sim_workload *w,
+						     struct trace_native_info *info, char *err, size_t errlen);
+struct sim_source *trace_native_source_get(struct trace_native_source *s);
+void trace_native_source_close(struct trace_native_source *s);
 
 #endif /* SLABSIM_TRACES_NATIVE_H */

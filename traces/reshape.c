@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/u64map.h"
 #include "sim/xalloc.h"
 #include "traces/reshape.h"
 
@@ -23,26 +24,31 @@ static void reshape_note(struct sim_workload *w, const char *what)
 		snprintf(w->source + n, sizeof(w->source) - n, " [%s]", what);
 }
 
-/* The anomaly counts that follow from the events themselves. */
+/* The anomalies that follow from the events themselves: a filter recounts them. */
+static const enum sim_anomaly reshape_recounted[] = {
+	SIM_AN_unmatched_free, SIM_AN_null_free, SIM_AN_page_alloc,
+	SIM_AN_page_free, SIM_AN_large_kmalloc, SIM_AN_realloc_live,
+};
+
+static void reshape_count_event(uint64_t *a, const struct sim_event *e)
+{
+	a[SIM_AN_page_alloc] += e->op == SIM_EV_PAGE_ALLOC;
+	a[SIM_AN_page_free] += e->op == SIM_EV_PAGE_FREE;
+	if (e->op == SIM_EV_ALLOC) {
+		a[SIM_AN_large_kmalloc] += !!(e->flags & SIM_EVF_LARGE);
+		a[SIM_AN_realloc_live] += !!(e->flags & SIM_EVF_REALLOC);
+	} else if (e->op == SIM_EV_FREE) {
+		a[SIM_AN_null_free] += !!(e->flags & SIM_EVF_NULL);
+		a[SIM_AN_unmatched_free] += !!(e->flags & SIM_EVF_UNMATCHED);
+	}
+}
+
 static void reshape_recount(struct sim_workload *w)
 {
-	uint64_t *a = w->anomaly;
-
-	a[SIM_AN_unmatched_free] = a[SIM_AN_null_free] = a[SIM_AN_page_alloc] = 0;
-	a[SIM_AN_page_free] = a[SIM_AN_large_kmalloc] = a[SIM_AN_realloc_live] = 0;
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		a[SIM_AN_page_alloc] += e->op == SIM_EV_PAGE_ALLOC;
-		a[SIM_AN_page_free] += e->op == SIM_EV_PAGE_FREE;
-		if (e->op == SIM_EV_ALLOC) {
-			a[SIM_AN_large_kmalloc] += !!(e->flags & SIM_EVF_LARGE);
-			a[SIM_AN_realloc_live] += !!(e->flags & SIM_EVF_REALLOC);
-		} else if (e->op == SIM_EV_FREE) {
-			a[SIM_AN_null_free] += !!(e->flags & SIM_EVF_NULL);
-			a[SIM_AN_unmatched_free] += !!(e->flags & SIM_EVF_UNMATCHED);
-		}
-	}
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(reshape_recounted); i++)
+		w->anomaly[reshape_recounted[i]] = 0;
+	for (size_t i = 0; i < w->nev; i++)
+		reshape_count_event(w->anomaly, &w->ev[i]);
 }
 
 /*
@@ -78,13 +84,11 @@ static void reshape_compact(struct sim_workload *w, const bool *keep)
 	reshape_recount(w);
 }
 
-static int reshape_caches(struct sim_workload *w, const char *list, char *err, size_t errlen)
+/* The caches of list, as a table by cache id (freed by the caller); NULL and err if one is unknown. */
+static bool *reshape_caches_wanted(const struct sim_workload *w, const char *list, char *err, size_t errlen)
 {
 	bool *want = xcalloc(strtab_count(&w->caches), sizeof(*want));
-	bool *keep = xcalloc(w->nev ? w->nev : 1, sizeof(*keep));
 	char *buf = xstrdup(list), *save = NULL;
-	char note[300];
-	int rc = 0;
 
 	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		uint32_t id = strtab_find(&w->caches, name);
@@ -92,91 +96,162 @@ static int reshape_caches(struct sim_workload *w, const char *list, char *err, s
 		if (id == UINT32_MAX || id == 0) {
 			snprintf(err, errlen, "%s: no cache '%s' in the trace ('slabsim trace stats --all' lists them)",
 				 w->source, name);
-			rc = -EINVAL;
-			goto out;
+			free(want);
+			want = NULL;
+			break;
 		}
 		want[id] = true;
 	}
-	for (size_t i = 0; i < w->nev; i++)
-		keep[i] = (w->ev[i].op == SIM_EV_ALLOC || w->ev[i].op == SIM_EV_FREE) && want[w->ev[i].cache];
-	reshape_compact(w, keep);
+	free(buf);
+	return want;
+}
+
+static bool reshape_cache_keeps(const bool *want, const struct sim_event *e)
+{
+	return (e->op == SIM_EV_ALLOC || e->op == SIM_EV_FREE) && want[e->cache];
+}
+
+static void reshape_note_caches(struct sim_workload *w, const char *list)
+{
+	char note[300];
+
 	snprintf(note, sizeof(note), "caches %.280s", list);
 	reshape_note(w, note);
-out:
-	free(buf);
+}
+
+static int reshape_caches(struct sim_workload *w, const char *list, char *err, size_t errlen)
+{
+	bool *want = reshape_caches_wanted(w, list, err, errlen);
+	bool *keep;
+
+	if (!want)
+		return -EINVAL;
+	keep = xcalloc(w->nev ? w->nev : 1, sizeof(*keep));
+	for (size_t i = 0; i < w->nev; i++)
+		keep[i] = reshape_cache_keeps(want, &w->ev[i]);
+	reshape_compact(w, keep);
+	reshape_note_caches(w, list);
 	free(keep);
 	free(want);
-	return rc;
+	return 0;
+}
+
+static void reshape_note_window(struct sim_workload *w, uint64_t start, uint64_t end)
+{
+	char note[96];
+
+	snprintf(note, sizeof(note), "window %.6f-%.6f s", (double)start / 1e9, (double)end / 1e9);
+	reshape_note(w, note);
 }
 
 static int reshape_window(struct sim_workload *w, uint64_t start, uint64_t end, char *err, size_t errlen)
 {
-	bool *keep = xcalloc(w->nev ? w->nev : 1, sizeof(*keep));
-	char note[96];
+	bool *keep;
 
 	if (end <= start) {
-		free(keep);
 		snprintf(err, errlen, "the window ends before it starts");
 		return -EINVAL;
 	}
+	keep = xcalloc(w->nev ? w->nev : 1, sizeof(*keep));
 	for (size_t i = 0; i < w->nev; i++)
 		keep[i] = w->ev[i].t_ns >= start && w->ev[i].t_ns < end;
 	reshape_compact(w, keep);
 	free(keep);
 	for (size_t i = 0; i < w->nev; i++)
 		w->ev[i].t_ns -= start;
-	snprintf(note, sizeof(note), "window %.6f-%.6f s", (double)start / 1e9, (double)end / 1e9);
-	reshape_note(w, note);
+	reshape_note_window(w, start, end);
 	return 0;
 }
 
-static void reshape_time(struct sim_workload *w, double f)
+static uint64_t reshape_time_of(uint64_t t_ns, double f)
+{
+	return (uint64_t)((double)t_ns / f);
+}
+
+static void reshape_note_time(struct sim_workload *w, double f)
 {
 	char note[64];
 
-	for (size_t i = 0; i < w->nev; i++)
-		w->ev[i].t_ns = (uint64_t)((double)w->ev[i].t_ns / f);
 	snprintf(note, sizeof(note), "time / %g", f);
 	reshape_note(w, note);
 }
 
-static void reshape_cpus(struct sim_workload *w, unsigned n, bool spread)
+static void reshape_time(struct sim_workload *w, double f)
+{
+	for (size_t i = 0; i < w->nev; i++)
+		w->ev[i].t_ns = reshape_time_of(w->ev[i].t_ns, f);
+	reshape_note_time(w, f);
+}
+
+static uint16_t reshape_cpu_of(unsigned c, unsigned from, unsigned n, bool spread)
+{
+	return (uint16_t)(spread ? (uint64_t)c * n / from % n : c % n);
+}
+
+/* The cpu count becomes n; returns the count it was (at least 1). */
+static unsigned reshape_cpus_set(struct sim_workload *w, unsigned n, bool spread)
 {
 	unsigned from = w->ncpus ? w->ncpus : 1;
 	char note[64];
 
-	for (size_t i = 0; i < w->nev; i++) {
-		unsigned c = w->ev[i].cpu;
-
-		w->ev[i].cpu = (uint16_t)(spread ? (uint64_t)c * n / from % n : c % n);
-	}
 	w->ncpus = (uint16_t)n;
 	snprintf(note, sizeof(note), "%s %u->%u cpus", spread ? "spread" : "fold", from, n);
 	reshape_note(w, note);
+	return from;
+}
+
+static void reshape_cpus(struct sim_workload *w, unsigned n, bool spread)
+{
+	unsigned from = reshape_cpus_set(w, n, spread);
+
+	for (size_t i = 0; i < w->nev; i++)
+		w->ev[i].cpu = reshape_cpu_of(w->ev[i].cpu, from, n, spread);
+}
+
+/* Copy c of e, with ncpus cpus and nobjs objects per copy. */
+static void reshape_replica(struct sim_event *e, unsigned c, unsigned ncpus, uint32_t nobjs)
+{
+	e->cpu = (uint16_t)(e->cpu + c * ncpus);
+	e->ptr ^= (uint64_t)c << 48;
+	if (e->oid != SIM_OID_NONE)
+		e->oid += nobjs * c;
+}
+
+/*
+ * Checks and notes k copies of ncpus cpus and nobjs objects each; sets the
+ * cpu count and multiplies the anomalies (their objects are the caller's).
+ */
+static int reshape_replicate_set(struct sim_workload *w, unsigned k, unsigned ncpus, uint32_t nobjs,
+				 char *err, size_t errlen)
+{
+	char note[64];
+
+	if ((uint64_t)ncpus * k > UINT16_MAX || (uint64_t)nobjs * k >= SIM_OID_NONE) {
+		snprintf(err, errlen, "--replicate %u: %u cpus or %" PRIu64 " objects are too many", k,
+			 ncpus * k, (uint64_t)nobjs * k);
+		return -EINVAL;
+	}
+	w->ncpus = (uint16_t)(ncpus * k);
+	for (int a = 0; a < SIM_AN_COUNT; a++)
+		w->anomaly[a] *= k;
+	snprintf(note, sizeof(note), "replicate %u: %u cpus", k, ncpus * k);
+	reshape_note(w, note);
+	return 0;
 }
 
 static int reshape_replicate(struct sim_workload *w, unsigned k, char *err, size_t errlen)
 {
 	unsigned ncpus = w->ncpus ? w->ncpus : 1;
 	struct sim_event *ev;
-	char note[64];
 
-	if ((uint64_t)ncpus * k > UINT16_MAX || (uint64_t)w->nobjs * k >= SIM_OID_NONE) {
-		snprintf(err, errlen, "--replicate %u: %u cpus or %" PRIu64 " objects are too many", k,
-			 ncpus * k, (uint64_t)w->nobjs * k);
+	if (reshape_replicate_set(w, k, ncpus, w->nobjs, err, errlen))
 		return -EINVAL;
-	}
 	ev = xmalloc(w->nev * k * sizeof(*ev));
 	/* copies of one event share its timestamp: interleaving keeps time order */
 	for (size_t i = 0; i < w->nev; i++) {
 		for (unsigned c = 0; c < k; c++) {
-			struct sim_event *e = &ev[i * k + c];
-
-			*e = w->ev[i];
-			e->cpu = (uint16_t)(e->cpu + c * ncpus);
-			e->ptr ^= (uint64_t)c << 48;
-			if (e->oid != SIM_OID_NONE)
-				e->oid += w->nobjs * c;
+			ev[i * k + c] = w->ev[i];
+			reshape_replica(&ev[i * k + c], c, ncpus, w->nobjs);
 		}
 	}
 	free(w->ev);
@@ -184,11 +259,6 @@ static int reshape_replicate(struct sim_workload *w, unsigned k, char *err, size
 	w->cap = w->nev * k;
 	w->nev *= k;
 	w->nobjs *= k;
-	w->ncpus = (uint16_t)(ncpus * k);
-	for (int a = 0; a < SIM_AN_COUNT; a++)
-		w->anomaly[a] *= k;
-	snprintf(note, sizeof(note), "replicate %u: %u cpus", k, ncpus * k);
-	reshape_note(w, note);
 	return 0;
 }
 
@@ -219,6 +289,202 @@ int trace_reshape_apply(struct sim_workload *w, const struct trace_reshape *r, c
 	}
 	w->digest = sim_workload_digest(w);
 	return 0;
+}
+
+/* ---- the same as a stream ------------------------------------------------------- */
+
+struct trace_reshape_source {
+	struct sim_source src;
+	struct sim_source *in;
+	struct sim_workload *w;		/* in->w, the caller's, changed in place */
+	struct trace_reshape r;
+	bool *want;			/* --caches: by cache id; NULL keeps every cache */
+	bool window, filter;		/* a window; a window or a cache filter */
+	struct u64map newoid;		/* filter: old oid -> new oid, objects kept and not yet freed */
+	uint32_t nobjs;			/* filter: objects kept so far */
+	uint64_t anomaly[SIM_AN_COUNT];	/* filter: the recounted anomalies of the kept events */
+	unsigned from_cpus;		/* --cpus: the trace's cpus before */
+	unsigned k, ncpus_copy;		/* copies; cpus of each */
+	uint32_t nobjs_copy;		/* objects of each */
+	struct sim_event cur;		/* the event being copied */
+	unsigned copy;			/* copies of cur yielded */
+	uint64_t digest;		/* of the events yielded */
+	struct sim_workload_stream stream;
+	bool ended;
+};
+
+bool trace_reshape_filters(const struct trace_reshape *r)
+{
+	return (r->caches && *r->caches) || r->window_end_ns;
+}
+
+/* The filters of reshape_compact(), one event at a time; false drops it. */
+static bool rs_filter(struct trace_reshape_source *s, struct sim_event *e)
+{
+	bool keep = (!s->want || reshape_cache_keeps(s->want, e)) &&
+		    (!s->window || (e->t_ns >= s->r.window_start_ns && e->t_ns < s->r.window_end_ns));
+	uint64_t v;
+
+	if (e->op == SIM_EV_FREE && e->oid != SIM_OID_NONE) {
+		/* its object's one FREE: the object leaves the map, kept or not */
+		bool had = u64map_get(&s->newoid, e->oid, &v);
+
+		if (had)
+			u64map_del(&s->newoid, e->oid);
+		if (keep) {
+			e->oid = had ? (uint32_t)v : SIM_OID_NONE;
+			e->flags |= had ? 0 : SIM_EVF_UNMATCHED;
+		}
+	} else if (keep && e->op == SIM_EV_ALLOC && e->oid != SIM_OID_NONE) {
+		u64map_add(&s->newoid, e->oid, s->nobjs);
+		e->oid = s->nobjs++;
+	}
+	if (!keep)
+		return false;
+	if (s->window)
+		e->t_ns -= s->r.window_start_ns;
+	reshape_count_event(s->anomaly, e);
+	return true;
+}
+
+/* The next event of the input that passes the filters, with its time and cpu mapped. */
+static int rs_pull(struct trace_reshape_source *s, struct sim_event *e, char *err, size_t errlen)
+{
+	int rc;
+
+	while ((rc = s->in->next(s->in, e, err, errlen)) > 0) {
+		if (s->filter && !rs_filter(s, e))
+			continue;
+		if (s->r.time_scale > 0 && s->r.time_scale != 1.0)
+			e->t_ns = reshape_time_of(e->t_ns, s->r.time_scale);
+		if (s->r.cpus)
+			e->cpu = reshape_cpu_of(e->cpu, s->from_cpus, s->r.cpus, s->r.spread);
+		return 1;
+	}
+	return rc;
+}
+
+/* What the events came to, into w: known once they have all passed. */
+static void rs_finish(struct trace_reshape_source *s)
+{
+	struct sim_workload *w = s->w;
+
+	if (s->ended)
+		return;
+	s->ended = true;
+	if (s->filter) {
+		for (size_t i = 0; i < SIM_ARRAY_SIZE(reshape_recounted); i++)
+			w->anomaly[reshape_recounted[i]] = s->anomaly[reshape_recounted[i]] * s->k;
+		w->nobjs = s->nobjs * s->k;
+	}
+	w->digest = sim_digest_caches(s->digest, w);
+	w->stream = s->stream;
+	w->stream.on = true;
+}
+
+static int rs_next(struct sim_source *src, struct sim_event *e, char *err, size_t errlen)
+{
+	struct trace_reshape_source *s = src->priv;
+
+	if (s->copy == s->k) {
+		int rc = s->ended ? 0 : rs_pull(s, &s->cur, err, errlen);
+
+		if (rc <= 0) {
+			if (!rc)
+				rs_finish(s);
+			return rc;
+		}
+		s->copy = 0;
+	}
+	*e = s->cur;
+	reshape_replica(e, s->copy++, s->ncpus_copy, s->nobjs_copy);
+	s->digest = sim_digest_event(s->digest, e);
+	sim_workload_stream_count(&s->stream, e);
+	return 1;
+}
+
+/* The filters' set-up and notes, as reshape_caches() and reshape_window() do them. */
+static int rs_open_filters(struct trace_reshape_source *s, const struct trace_reshape *r, char *err, size_t errlen)
+{
+	if (r->caches && *r->caches) {
+		s->want = reshape_caches_wanted(s->w, r->caches, err, errlen);
+		if (!s->want)
+			return -EINVAL;
+		reshape_note_caches(s->w, r->caches);
+	}
+	if (r->window_end_ns) {
+		if (r->window_end_ns <= r->window_start_ns) {
+			snprintf(err, errlen, "the window ends before it starts");
+			return -EINVAL;
+		}
+		s->window = true;
+		reshape_note_window(s->w, r->window_start_ns, r->window_end_ns);
+	}
+	s->filter = s->want || s->window;
+	if (s->filter)
+		u64map_init(&s->newoid);
+	return 0;
+}
+
+/* Time, cpus and copies: the checks and notes of trace_reshape_apply(). */
+static int rs_open_maps(struct trace_reshape_source *s, uint32_t kept_nobjs, char *err, size_t errlen)
+{
+	const struct trace_reshape *r = &s->r;
+	struct sim_workload *w = s->w;
+
+	if (r->time_scale > 0 && r->time_scale != 1.0)
+		reshape_note_time(w, r->time_scale);
+	if (r->cpus) {
+		if (r->cpus > UINT16_MAX) {
+			snprintf(err, errlen, "--cpus %u: at most 65535", r->cpus);
+			return -EINVAL;
+		}
+		s->from_cpus = reshape_cpus_set(w, r->cpus, r->spread);
+	}
+	s->k = r->replicate > 1 ? r->replicate : 1;
+	s->copy = s->k;
+	s->ncpus_copy = w->ncpus ? w->ncpus : 1;
+	s->nobjs_copy = s->filter ? kept_nobjs : w->nobjs;
+	if (s->k == 1)
+		return 0;
+	if (reshape_replicate_set(w, s->k, s->ncpus_copy, s->nobjs_copy, err, errlen))
+		return -EINVAL;
+	w->nobjs = s->nobjs_copy * s->k;
+	return 0;
+}
+
+struct trace_reshape_source *trace_reshape_source_open(struct sim_source *in, struct sim_workload *w,
+						       const struct trace_reshape *r, uint32_t kept_nobjs,
+						       char *err, size_t errlen)
+{
+	struct trace_reshape_source *s = xcalloc(1, sizeof(*s));
+
+	s->in = in;
+	s->w = w;
+	s->r = *r;
+	s->r.caches = NULL;	/* used at open only: the caller's string need not outlive it */
+	if (rs_open_filters(s, r, err, errlen) || rs_open_maps(s, kept_nobjs, err, errlen)) {
+		trace_reshape_source_close(s);
+		return NULL;
+	}
+	s->digest = SIM_DIGEST_INIT;
+	s->src = (struct sim_source){ .w = s->w, .total = in->total * s->k, .next = rs_next, .priv = s };
+	return s;
+}
+
+struct sim_source *trace_reshape_source_get(struct trace_reshape_source *s)
+{
+	return &s->src;
+}
+
+void trace_reshape_source_close(struct trace_reshape_source *s)
+{
+	if (!s)
+		return;
+	if (s->filter)
+		u64map_fini(&s->newoid);
+	free(s->want);
+	free(s);
 }
 
 static int reshape_parse_time(const char *s, size_t len, uint64_t *ns)

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/source.h"
 #include "sim/workload.h"
 
 struct trace_reshape {
@@ -36,6 +37,31 @@ struct trace_reshape {
  * events to replay).
  */
 int trace_reshape_apply(struct sim_workload *w, const struct trace_reshape *r, char *err, size_t errlen);
+
+/*
+ * The same transformations applied to the events of a source as they
+ * pass, with the same result event for event (same object ids, flags,
+ * anomaly counts, digest and w->source), memory holding only the objects
+ * live across a filter.  w is in->w (the trace's header, e.g. from
+ * trace_native_source_open()), the caller's, and is changed in place: at
+ * open its cpus,
+ * nobjs (unless a filter keeps only some objects), anomalies (if no
+ * filter) and source; at the end its nobjs, anomalies, digest and
+ * w->stream.  Replicating after a cache or window filter offsets object
+ * ids by the number of objects the filters keep, which is known only at
+ * the end: pass it as kept_nobjs, from an earlier pass over the same
+ * trace with replicate 1 (w->nobjs after it); it is ignored otherwise.
+ * Errors at open as trace_reshape_apply() (NULL, message in err); a
+ * result with nothing to replay shows as a replay with nothing to replay.
+ */
+struct trace_reshape_source;
+struct trace_reshape_source *trace_reshape_source_open(struct sim_source *in, struct sim_workload *w,
+						       const struct trace_reshape *r, uint32_t kept_nobjs,
+						       char *err, size_t errlen);
+struct sim_source *trace_reshape_source_get(struct trace_reshape_source *s);
+void trace_reshape_source_close(struct trace_reshape_source *s);
+/* Whether r keeps only some events (caches or window): see kept_nobjs above. */
+bool trace_reshape_filters(const struct trace_reshape *r);
 
 /*
  * Parses "START,END" with each bound in seconds ("2.5"), or with a unit
