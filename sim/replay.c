@@ -12,22 +12,14 @@
 #include "sim/engine.h"
 #include "sim/objtab.h"
 #include "sim/pagealloc.h"
+#include "sim/pending.h"
 #include "sim/replay.h"
 #include "sim/u64map.h"
 #include "sim/xalloc.h"
 
 enum ev_kind { EVK_OP = 0, EVK_TIMER = 1, EVK_SAMPLE = 2, EVK_WARMUP = 3 };
 
-/* An event read from the source and waiting for its cpu. */
-struct pending {
-	struct sim_event e;
-	uint64_t seq;		/* replayable events read before it */
-};
-
-/* A cpu's events read so far and not yet run: a FIFO ring. */
 struct cpu_stream {
-	struct pending *q;
-	size_t head, n, cap;
 	uint32_t blocked_on;	/* oid it waits for, SIM_OID_NONE if none */
 };
 
@@ -40,6 +32,7 @@ struct replay {
 	void *pol;
 	struct engine q;
 	struct cpu_stream *cs;
+	struct pending_queue pq;	/* the events read and not yet run, per cpu */
 	struct objtab objs;
 	uint32_t *blocked;	/* cpus waiting for an ALLOC */
 	size_t nblocked, blocked_cap;
@@ -51,7 +44,6 @@ struct replay {
 	bool warm;			/* the warm-up is over (or there is none) */
 	bool src_end;			/* the source has nothing more (or failed) */
 	uint64_t nread;			/* replayable events read from the source */
-	uint64_t npending, pending_peak;	/* of them, queued and not yet run */
 	/*
 	 * Every event carries its sequence number among the replayable ones:
 	 * no cpu starts the one numbered warmup_events, or any later one,
@@ -89,39 +81,6 @@ static void replay_fail(struct replay *r, int rc, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Doubles the ring, its events moved to the front in order. */
-static void fifo_grow(struct cpu_stream *s)
-{
-	size_t cap = s->cap ? 2 * s->cap : 64;
-	struct pending *q = xmalloc(cap * sizeof(*q));
-
-	for (size_t i = 0; i < s->n; i++)
-		q[i] = s->q[(s->head + i) % s->cap];
-	free(s->q);
-	s->q = q;
-	s->cap = cap;
-	s->head = 0;
-}
-
-static void fifo_push(struct cpu_stream *s, const struct sim_event *e, uint64_t seq)
-{
-	if (s->n == s->cap)
-		fifo_grow(s);
-	s->q[(s->head + s->n) % s->cap] = (struct pending){ .e = *e, .seq = seq };
-	s->n++;
-}
-
-static struct pending *fifo_front(struct cpu_stream *s)
-{
-	return &s->q[s->head];
-}
-
-static void fifo_pop(struct cpu_stream *s)
-{
-	s->head = (s->head + 1) % s->cap;
-	s->n--;
-}
-
 static void replay_count_skipped(struct sim_stats *st, const struct sim_event *e)
 {
 	if (e->op == SIM_EV_PAGE_ALLOC || e->op == SIM_EV_PAGE_FREE)
@@ -144,8 +103,7 @@ static void replay_read(struct replay *r)
 		if (rc < 0)
 			replay_fail(r, rc, "%s", why);
 	} else if (sim_event_is_replayed(&e)) {
-		fifo_push(&r->cs[sim_replay_map_cpu(&r->m->cfg, e.cpu, r->w->ncpus)], &e, r->nread++);
-		r->pending_peak = SIM_MAX(r->pending_peak, ++r->npending);
+		pending_push(&r->pq, sim_replay_map_cpu(&r->m->cfg, e.cpu, r->w->ncpus), &e, r->nread++);
 	} else {
 		replay_count_skipped(r->m->stats, &e);
 	}
@@ -154,11 +112,14 @@ static void replay_read(struct replay *r)
 /* The next event of cpu, reading the source as far as needed; NULL when it has none left. */
 static struct pending *replay_next_event(struct replay *r, unsigned cpu)
 {
-	struct cpu_stream *s = &r->cs[cpu];
+	struct pending *p;
 
-	while (!s->n && !r->src_end)
+	while (!pending_count(&r->pq, cpu) && !r->src_end)
 		replay_read(r);
-	return s->n ? fifo_front(s) : NULL;
+	p = pending_front(&r->pq, cpu);
+	if (!p && r->pq.err)
+		replay_fail(r, -r->pq.err, "reading back the events read ahead: %s", strerror(r->pq.err));
+	return p;
 }
 
 static sim_cycles_t replay_event_time(const struct replay *r, const struct sim_event *e)
@@ -323,7 +284,7 @@ static void replay_restart(struct replay *r, sim_cycles_t now)
 static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 {
 	struct cpu_stream *s = &r->cs[cpu];
-	struct pending *p = fifo_front(s);
+	struct pending *p = pending_front(&r->pq, cpu);
 	const struct sim_event *e = &p->e;
 	struct obj *o = NULL;
 
@@ -348,8 +309,7 @@ static void replay_step_cpu(struct replay *r, unsigned cpu, sim_cycles_t t)
 		replay_alloc(r, cpu, e, t);
 	else
 		replay_free(r, cpu, e, o, t);
-	fifo_pop(s);
-	r->npending--;
+	pending_pop(&r->pq, cpu);
 	r->done++;
 	if (!r->warm && r->done == r->m->cfg.warmup_events)
 		replay_restart(r, r->m->cpu[cpu].clock);
@@ -473,7 +433,9 @@ static void replay_finish(struct replay *r)
 	if (r->m->ncaches > r->m->ntrace_caches)
 		st->skipped_unmatched = st->skipped_null = st->skipped_page = 0;
 	st->objects_peak = r->objs.peak;
-	st->pending_peak = r->pending_peak;
+	st->pending_peak = r->pq.peak;
+	st->pending_mem_peak = (uint64_t)r->pq.mem_peak * PENDING_CHUNK;
+	st->pending_spilled = r->pq.spilled * PENDING_CHUNK;
 	sim_stats_sample(st, st->end_t_ns);
 	if (r->opts->drain_at_end && r->ops->drain) {
 		struct sim_op op;
@@ -518,8 +480,7 @@ static void replay_cleanup(struct replay *r)
 {
 	if (r->pol)
 		r->ops->destroy(r->pol);
-	for (unsigned c = 0; r->cs && c < r->m->ncpus; c++)
-		free(r->cs[c].q);
+	pending_fini(&r->pq);
 	free(r->cs);
 	objtab_fini(&r->objs);
 	free(r->blocked);
@@ -601,6 +562,7 @@ int sim_replay_source(struct sim_source *src, const struct sim_run_config *cfg,
 	r.m->page_free_hook = r.opts->on_page_free;
 	r.m->page_free_arg = r.opts->on_alloc_arg;
 	r.cs = xcalloc(r.m->ncpus, sizeof(*r.cs));
+	pending_init(&r.pq, r.m->ncpus, r.opts->pending_budget);
 	objtab_init(&r.objs);
 	engine_init(&r.q);
 	if (r.opts->verify)

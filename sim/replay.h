@@ -23,12 +23,12 @@
  * Memory: events come from a source (sim/source.h) in trace order and
  * wait in a FIFO per simulated cpu; a cpu whose FIFO is empty reads the
  * source, queuing the events of other cpus, until one of its own comes.
- * What is read ahead is what the cpus' progress in simulated time
- * requires: with --timing trace it stays near the events in flight at one
- * moment of trace time, with --timing closed it grows with the difference
- * in simulated speed between cpus (stats->pending_peak says how far it
- * went).  Objects live in a table of the objects allocated and not yet
- * freed (sim/objtab.h).  Neither depends on the length of the trace.
+ * How far that reads ahead depends on the trace and the timing (a cpu
+ * idle for a long stretch, or slower in simulated time under --timing
+ * closed, makes the others' events wait): beyond a budget they wait in a
+ * temporary file (sim/pending.h; stats->pending_* say how many).  Objects
+ * live in a table of those allocated and not yet freed (sim/objtab.h).
+ * Neither grows with the length of the trace.
  */
 #ifndef SLABSIM_REPLAY_H
 #define SLABSIM_REPLAY_H
@@ -41,6 +41,8 @@ struct sim_replay_opts {
 	bool verify;		/* check that no address is live twice, and the policy's invariants at the end */
 	bool bare;		/* benchmark baseline: walk the events and the oid map, no model */
 	bool drain_at_end;	/* after the run, call the policy's drain() on cpu 0 (tests) */
+	/* events read ahead kept in memory before the rest waits on disk (sim/pending.h); 0: default */
+	size_t pending_budget;
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
 	/*

@@ -93,6 +93,8 @@ struct sim_stats {
 	/* the replay's own memory, for tests and the benchmark; not recorded */
 	uint64_t objects_peak;		/* most objects in its table at once: allocated, not yet freed */
 	uint64_t pending_peak;		/* most events read ahead of their cpu at once */
+	uint64_t pending_mem_peak;	/* most of them in memory (room for, in whole chunks) */
+	uint64_t pending_spilled;	/* of them, written to the temporary file and read back */
 };
 
 /* Allocates zeroed statistics for ncpus x ncaches. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "policies/registry.h"
+#include "sim/pending.h"
 #include "sim/replay.h"
 #include "sim/stats.h"
 #include "tests/check_suites.h"
@@ -114,17 +115,25 @@ static struct sim_stats *st_replay_file(const char *path, const struct trace_res
 	return st;
 }
 
-static struct sim_stats *st_replay_mem(const struct sim_workload *w, const struct sim_run_config *cfg,
-				       const char *policy)
+/* Replays w from memory, keeping about budget events read ahead in memory (0: the default). */
+static struct sim_stats *st_replay_mem_budget(const struct sim_workload *w, const struct sim_run_config *cfg,
+					      const char *policy, size_t budget)
 {
 	const struct sim_policy_ops *ops = policy_find(policy);
+	struct sim_replay_opts o = { .pending_budget = budget };
 	struct sim_param_values pv;
 	struct sim_stats *st = NULL;
 	char err[1024];
 
 	policy_params_default(ops, &pv);
-	ck_assert_msg(sim_replay(w, cfg, ops, &pv, NULL, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(sim_replay(w, cfg, ops, &pv, &o, &st, err, sizeof(err)) == 0, "%s", err);
 	return st;
+}
+
+static struct sim_stats *st_replay_mem(const struct sim_workload *w, const struct sim_run_config *cfg,
+				       const char *policy)
+{
+	return st_replay_mem_budget(w, cfg, policy, 0);
 }
 
 /* Every policy on both samples, at trace timing, closed on 16 cpus, and with a warm-up. */
@@ -237,6 +246,33 @@ START_TEST(test_stream_memory_bounded)
 }
 END_TEST
 
+/*
+ * Events read ahead beyond a small budget wait in the temporary file and
+ * come back in order: the same statistics, and memory within the budget
+ * plus two chunks per cpu.
+ */
+START_TEST(test_stream_spills_read_ahead)
+{
+	const struct sim_workload *w = tutil_sample(samples[_i]);
+	struct sim_run_config cfg;
+	struct sim_stats *a, *b;
+	size_t budget = 2 * PENDING_CHUNK;
+
+	st_config(&cfg, 2, true, w->nev / 10);
+	a = st_replay_mem(w, &cfg, "slub");
+	b = st_replay_mem_budget(w, &cfg, "slub", budget);
+	st_assert_same_stats(a, b, "read ahead spilled to a file");
+	ck_assert_msg(b->pending_spilled > 0, "%llu events read ahead at most: some should have waited on disk",
+		      (unsigned long long)b->pending_peak);
+	ck_assert_msg(b->pending_mem_peak <= budget + PENDING_CHUNK + 2u * cfg.mach.ncpus * PENDING_CHUNK,
+		      "the events read ahead in memory (room for %llu) should stay within the budget and two chunks "
+		      "per cpu", (unsigned long long)b->pending_mem_peak);
+	ck_assert_uint_eq(a->pending_peak, b->pending_peak);
+	sim_stats_destroy(a);
+	sim_stats_destroy(b);
+}
+END_TEST
+
 /* A byte of the events flipped: every event is read, then the checksum fails; no statistics. */
 START_TEST(test_stream_damaged_reported_at_end)
 {
@@ -314,6 +350,7 @@ Suite *stream_suite(void)
 	tcase_add_loop_test(same, test_stream_equals_memory, 0, 6);
 	tcase_add_loop_test(same, test_stream_reshape_equals_memory, 0, 4);
 	tcase_add_loop_test(bounds, test_stream_memory_bounded, 0, 2);
+	tcase_add_loop_test(bounds, test_stream_spills_read_ahead, 0, 2);
 	tcase_add_test(bounds, test_stream_damaged_reported_at_end);
 	tcase_add_test(bounds, test_stream_corrupt_and_truncated);
 	suite_add_tcase(s, same);
