@@ -363,6 +363,65 @@ START_TEST(test_sweep_jobs_and_resume)
 }
 END_TEST
 
+/*
+ * A native file is streamed by run and sweep: the same results as the
+ * text trace loaded whole, whatever the number of workers; a damaged one
+ * fails naming the file, and records nothing.
+ */
+START_TEST(test_native_streamed_like_text)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[4096], nat[512], db[4][512], cmd[2048];
+	const char *how = "--policy slub,pcarray --set size=8,16 --cpus 8 --replicate 2 --window 0.001, --timing closed";
+	char *res[4];
+	FILE *f;
+
+	snprintf(nat, sizeof(nat), "%s/t.slabsimt", dir);
+	for (int i = 0; i < 4; i++)
+		snprintf(db[i], sizeof(db[i]), "%s/%d.db", dir, i);
+	snprintf(args, sizeof(args), "trace import " SAMPLE " -o '%s'", nat);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+	snprintf(args, sizeof(args), "sweep -q --trace " SAMPLE " %s --jobs 1 --db '%s'", how, db[0]);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the text sweep should succeed: %s", r->err);
+	for (int i = 1; i < 3; i++) {
+		snprintf(args, sizeof(args), "sweep -q --trace '%s' %s --jobs %d --db '%s'", nat, how, i, db[i]);
+		slabsim(r, args);
+		ck_assert_msg(r->status == 0, "the streamed sweep should succeed: %s", r->err);
+	}
+	snprintf(args, sizeof(args), "run -q --trace '%s' %s --db '%s'", nat, "--policy slub --cpus 8 --replicate 2 "
+		 "--window 0.001, --timing closed", db[3]);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the streamed run should succeed: %s", r->err);
+	for (int i = 0; i < 3; i++)
+		res[i] = db_results(db[i]);
+	res[3] = db_results(db[3]);
+	ck_assert_msg(!strcmp(res[0], res[1]) && !strcmp(res[1], res[2]),
+		      "a streamed sweep should give the text trace's results on any number of workers");
+	ck_assert_msg(strstr(res[0], res[3]) != NULL, "a streamed run should give the sweep's result for slub");
+	/* damage a pointer byte near the end: every event reads well, the checksum fails */
+	f = fopen(nat, "r+b");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, -16 - 48 * 5 + 9, SEEK_END);
+	fputc(0x5a, f);
+	fclose(f);
+	snprintf(args, sizeof(args), "run -q --trace '%s' --policy slub --db '%s'", nat, db[3]);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "t.slabsimt") && strstr(r->err, "checksum") && one_line(r->err),
+		      "a damaged native file should fail in one line naming it: %s", r->err);
+	ck_assert_int_eq(db_count(db[3], "run"), 1);
+	ck_assert_int_eq(db_count(db[3], "trace"), 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	for (int i = 0; i < 4; i++)
+		free(res[i]);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 START_TEST(test_sweep_emit_jobs_gnu_parallel_merge)
 {
 	char *dir = tutil_tmpdir();
@@ -652,6 +711,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_run_compares_policies);
 	tcase_add_test(tc, test_trace_reshape_writes_native);
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
+	tcase_add_test(tc, test_native_streamed_like_text);
 	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
 	tcase_add_test(tc, test_plot_draws_from_database);
 	tcase_add_test(tc, test_bench_prints_every_figure);
