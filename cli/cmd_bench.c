@@ -125,6 +125,7 @@ struct bench_result {
 	double rate;		/* events per second */
 	long mem_kib;		/* peak resident set above the resident set before, -1 unknown */
 	int64_t peak_live;	/* live objects at the peak (full model) */
+	uint64_t read_ahead;	/* most events read ahead of their cpu at once */
 	long peak_kib;		/* the process's peak resident set */
 	int failed;
 };
@@ -162,6 +163,7 @@ static void bench_child(const char *path, const struct runopts *ro, unsigned k, 
 	res->rate = (double)st->events_replayed / res->seconds;
 	res->mem_kib = peak_ok && before >= 0 ? bench_status_kib("VmHWM:") - before : -1;
 	res->peak_live = st->gauge[(size_t)st->ncaches * SIM_GAUGE_COUNT + SIM_GAUGE_live_objs].peak;
+	res->read_ahead = st->pending_peak;
 	sim_stats_destroy(st);
 	bench_note_peak();
 	res->peak_kib = bench_peak_kib;
@@ -264,8 +266,8 @@ static int bench_replays(const struct runopts *ro, const char *path)
 {
 	struct bench_result bare, full;
 
-	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s\n", "replay", "events", "seconds", "events/s",
-	       "vs bare", "mem MiB", "peak live", "B/live");
+	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s %10s\n", "replay", "events", "seconds", "events/s",
+	       "vs bare", "mem MiB", "peak live", "B/live", "read ahead");
 	if (bench_one("bare replay", path, ro, 0, true, &bare))
 		return -1;
 	printf(" %8s %9.1f\n", "1.000", bare.mem_kib / 1024.0);
@@ -274,13 +276,15 @@ static int bench_replays(const struct runopts *ro, const char *path)
 
 		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, false, &full))
 			return -1;
-		printf(" %8.3f %9.1f %10" PRId64 " %9.0f\n", full.rate / bare.rate, full.mem_kib / 1024.0,
-		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0);
+		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 "\n", full.rate / bare.rate, full.mem_kib / 1024.0,
+		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0,
+		       full.read_ahead);
 	}
 	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
 	       " the native file; mem: its peak resident set above the resident set before the replay, all of\n"
-	       " it: the machine model, the object table, the events read ahead, the read buffer; B/live:\n"
-	       " that memory per object live at the replay's peak)\n");
+	       " it: the machine model, the object table, the events read ahead, the read buffer, the memory\n"
+	       " time series; B/live: that memory per object live at the replay's peak; read ahead: most\n"
+	       " events read from the file ahead of the cpu that runs them, at once)\n");
 	return 0;
 }
 
