@@ -57,6 +57,7 @@ struct pcache {			/* one cpu's private cache */
 	uint64_t *stamp;	/* [sets * ways]: LRU clock */
 	sim_cycles_t *wtime;	/* [sets * ways]: time of the last write while PC_DIRTY */
 	uint64_t clock;
+	size_t last;		/* way of the cpu's last access: tried before its set */
 };
 
 struct coherence {
@@ -425,14 +426,26 @@ static sim_cycles_t cl_cost(const struct coherence *c, enum cl_outcome o, enum c
 	return cyc;
 }
 
+static inline void cl_account_kind(struct sim_touch_stat *t, enum cl_kind kind)
+{
+	if (kind == CL_READ)
+		t->reads++;
+	else if (kind == CL_WRITE)
+		t->writes++;
+	else
+		t->atomics++;
+}
+
 static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outcome o, uint64_t inval)
 {
 	if (!t)
 		return;
-	t->reads += kind == CL_READ;
-	t->writes += kind == CL_WRITE;
-	t->atomics += kind == CL_ATOMIC;
-	t->hits += o == CL_HIT;
+	cl_account_kind(t, kind);
+	if (o == CL_HIT) {
+		t->hits++;
+		t->invalidations += inval;
+		return;
+	}
 	t->upgrades += o == CL_UPGRADE || o == CL_UPGRADE_REMOTE;
 	t->mem_local += o == CL_MEM_LOCAL;
 	t->mem_remote += o == CL_MEM_REMOTE;
@@ -450,7 +463,7 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 	uint64_t hash = cl_hash(tag);
 	struct pcache *p = pcache_of(c, cpu);
 	size_t base = pcache_set(c, hash);
-	size_t way = pcache_find(c, p, base, tag);
+	size_t way = (p->tag[p->last] & PC_TAG_MASK) == tag ? p->last : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
 	enum cl_outcome o = CL_HIT;
 
@@ -476,6 +489,7 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 		}
 		pcache_set_state(p, way, l->owner == (int32_t)cpu ? PC_OWNED : PC_SHARED);
 	}
+	p->last = way;
 	cl_account(t1, kind, o, inval);
 	cl_account(t2, kind, o, inval);
 	if (outcome)
