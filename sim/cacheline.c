@@ -56,9 +56,16 @@ struct pcache {			/* one cpu's private cache */
 	uint64_t *tag;		/* [sets * ways]: tag word, above */
 	uint64_t *stamp;	/* [sets * ways]: LRU clock */
 	sim_cycles_t *wtime;	/* [sets * ways]: time of the last write while PC_DIRTY */
+	uint32_t *hint;		/* [PC_HINTS]: way of a recent line with these hash bits, tried before its set */
 	uint64_t clock;
-	size_t last;		/* way of the cpu's last access: tried before its set */
 };
+
+#define PC_HINTS 1024u
+
+static inline size_t pc_hint_slot(uint64_t hash)
+{
+	return (size_t)(hash >> 32) & (PC_HINTS - 1);	/* bits the set index does not use */
+}
 
 struct coherence {
 	unsigned ncpus, words;
@@ -201,6 +208,7 @@ static struct pcache *pcache_of(struct coherence *c, unsigned cpu)
 		p->tag = xcalloc(n, sizeof(*p->tag));
 		p->stamp = xcalloc(n, sizeof(*p->stamp));
 		p->wtime = xcalloc(n, sizeof(*p->wtime));
+		p->hint = xcalloc(PC_HINTS, sizeof(*p->hint));
 	}
 	return p;
 }
@@ -314,6 +322,7 @@ void coherence_destroy(struct coherence *c)
 		free(c->pc[i].tag);
 		free(c->pc[i].stamp);
 		free(c->pc[i].wtime);
+		free(c->pc[i].hint);
 	}
 	for (size_t i = 0; i < c->dir_cap; i++)
 		free(c->dir[i].xsharers);
@@ -463,7 +472,8 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 	uint64_t hash = cl_hash(tag);
 	struct pcache *p = pcache_of(c, cpu);
 	size_t base = pcache_set(c, hash);
-	size_t way = (p->tag[p->last] & PC_TAG_MASK) == tag ? p->last : pcache_find(c, p, base, tag);
+	uint32_t *hint = &p->hint[pc_hint_slot(hash)];
+	size_t way = (p->tag[*hint] & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
 	enum cl_outcome o = CL_HIT;
 
@@ -489,7 +499,7 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 		}
 		pcache_set_state(p, way, l->owner == (int32_t)cpu ? PC_OWNED : PC_SHARED);
 	}
-	p->last = way;
+	*hint = (uint32_t)way;
 	cl_account(t1, kind, o, inval);
 	cl_account(t2, kind, o, inval);
 	if (outcome)
