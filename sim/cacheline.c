@@ -52,10 +52,14 @@ struct cl_line {
 #define PC_STATE	(PC_SHARED | PC_OWNED | PC_DIRTY)
 #define PC_NONE		SIZE_MAX
 
+struct pc_way {			/* together: an access touches one host line */
+	uint64_t tag;		/* tag word, above */
+	uint64_t stamp;		/* LRU clock */
+	sim_cycles_t wtime;	/* time of the last write while PC_DIRTY */
+};
+
 struct pcache {			/* one cpu's private cache */
-	uint64_t *tag;		/* [sets * ways]: tag word, above */
-	uint64_t *stamp;	/* [sets * ways]: LRU clock */
-	sim_cycles_t *wtime;	/* [sets * ways]: time of the last write while PC_DIRTY */
+	struct pc_way *way;	/* [sets * ways] */
 	uint32_t *hint;		/* [PC_HINTS]: way of a recent line with these hash bits, tried before its set */
 	uint64_t clock;
 };
@@ -202,12 +206,8 @@ static struct pcache *pcache_of(struct coherence *c, unsigned cpu)
 {
 	struct pcache *p = &c->pc[cpu];
 
-	if (!p->tag) {
-		size_t n = (size_t)c->sets * c->ways;
-
-		p->tag = xcalloc(n, sizeof(*p->tag));
-		p->stamp = xcalloc(n, sizeof(*p->stamp));
-		p->wtime = xcalloc(n, sizeof(*p->wtime));
+	if (!p->way) {
+		p->way = xcalloc((size_t)c->sets * c->ways, sizeof(*p->way));
 		p->hint = xcalloc(PC_HINTS, sizeof(*p->hint));
 	}
 	return p;
@@ -221,10 +221,10 @@ static inline size_t pcache_set(const struct coherence *c, uint64_t hash)
 /* The way of set base holding tag (valid or stale), or PC_NONE. */
 static inline size_t pcache_find(const struct coherence *c, const struct pcache *p, size_t base, uint64_t tag)
 {
-	if (!p->tag)
+	if (!p->way)
 		return PC_NONE;
 	for (size_t i = base; i < base + c->ways; i++)
-		if ((p->tag[i] & PC_TAG_MASK) == tag)
+		if ((p->way[i].tag & PC_TAG_MASK) == tag)
 			return i;
 	return PC_NONE;
 }
@@ -238,16 +238,16 @@ static size_t pcache_way_of_holder(const struct coherence *c, unsigned cpu, uint
 /* A deferred write of cpu's way goes into the directory entry. */
 static void pcache_flush(struct pcache *p, size_t way, unsigned cpu, struct cl_line *l)
 {
-	if (!(p->tag[way] & PC_DIRTY))
+	if (!(p->way[way].tag & PC_DIRTY))
 		return;
 	l->writer = (int32_t)cpu;
-	l->wtime = p->wtime[way];
-	p->tag[way] &= ~PC_DIRTY;
+	l->wtime = p->way[way].wtime;
+	p->way[way].tag &= ~PC_DIRTY;
 }
 
 static void pcache_set_state(struct pcache *p, size_t way, uint64_t state)
 {
-	p->tag[way] = (p->tag[way] & PC_TAG_MASK) | state;
+	p->way[way].tag = (p->way[way].tag & PC_TAG_MASK) | state;
 }
 
 /* Drops cpu's copy of the line in way (about to be reused), if it still has one. */
@@ -255,9 +255,9 @@ static void dir_evict(struct coherence *c, unsigned cpu, struct pcache *p, size_
 {
 	struct cl_line *l;
 
-	if (!(p->tag[way] & PC_STATE))
+	if (!(p->way[way].tag & PC_STATE))
 		return;		/* a stale tag: the directory already dropped cpu */
-	l = dir_find(c, p->tag[way] & PC_TAG_MASK);
+	l = dir_find(c, p->way[way].tag & PC_TAG_MASK);
 	if (!l)
 		return;
 	pcache_flush(p, way, cpu, l);
@@ -280,16 +280,16 @@ static size_t pcache_touch(struct coherence *c, struct pcache *p, unsigned cpu, 
 
 	p->clock++;
 	if (found != PC_NONE) {
-		p->stamp[found] = p->clock;
+		p->way[found].stamp = p->clock;
 		return found;
 	}
 	for (size_t i = base; i < base + c->ways; i++)
-		if (!p->tag[i] || (p->tag[victim] && p->stamp[i] < p->stamp[victim]))
+		if (!p->way[i].tag || (p->way[victim].tag && p->way[i].stamp < p->way[victim].stamp))
 			victim = i;
-	if (p->tag[victim])
+	if (p->way[victim].tag)
 		dir_evict(c, cpu, p, victim);
-	p->tag[victim] = tag;
-	p->stamp[victim] = p->clock;
+	p->way[victim].tag = tag;
+	p->way[victim].stamp = p->clock;
 	return victim;
 }
 
@@ -319,9 +319,7 @@ void coherence_destroy(struct coherence *c)
 	if (!c)
 		return;
 	for (unsigned i = 0; i < c->ncpus; i++) {
-		free(c->pc[i].tag);
-		free(c->pc[i].stamp);
-		free(c->pc[i].wtime);
+		free(c->pc[i].way);
 		free(c->pc[i].hint);
 	}
 	for (size_t i = 0; i < c->dir_cap; i++)
@@ -473,16 +471,16 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 	struct pcache *p = pcache_of(c, cpu);
 	size_t base = pcache_set(c, hash);
 	uint32_t *hint = &p->hint[pc_hint_slot(hash)];
-	size_t way = (p->tag[*hint] & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
+	size_t way = (p->way[*hint].tag & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
 	enum cl_outcome o = CL_HIT;
 
-	if (way != PC_NONE && (p->tag[way] & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED))) {
+	if (way != PC_NONE && (p->way[way].tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED))) {
 		/* decided by the cpu's own state: a hit, the directory unchanged */
-		p->stamp[way] = ++p->clock;
+		p->way[way].stamp = ++p->clock;
 		if (kind != CL_READ) {
-			p->tag[way] |= PC_DIRTY;
-			p->wtime[way] = now;
+			p->way[way].tag |= PC_DIRTY;
+			p->way[way].wtime = now;
 		}
 	} else {
 		/* Look up (insert) first: evicting another line updates its entry, never moves this one. */
@@ -523,9 +521,9 @@ bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,
 		const struct pcache *p = &c->pc[l->owner];
 		size_t way = pcache_way_of_holder(c, (unsigned)l->owner, tag, cl_hash(tag));
 
-		if (way != PC_NONE && (p->tag[way] & PC_DIRTY)) {
+		if (way != PC_NONE && (p->way[way].tag & PC_DIRTY)) {
 			writer = l->owner;
-			wtime = p->wtime[way];
+			wtime = p->way[way].wtime;
 		}
 	}
 	return writer >= 0 && writer != (int32_t)cpu && wtime > since;
@@ -550,7 +548,7 @@ static uint64_t pcache_state(const struct coherence *c, unsigned cpu, uint64_t t
 {
 	size_t way = pcache_way_of_holder(c, cpu, tag, cl_hash(tag));
 
-	return way == PC_NONE ? 0 : c->pc[cpu].tag[way] & (PC_SHARED | PC_OWNED);
+	return way == PC_NONE ? 0 : c->pc[cpu].way[way].tag & (PC_SHARED | PC_OWNED);
 }
 
 bool coherence_is_valid(const struct coherence *c)
@@ -572,13 +570,13 @@ bool coherence_is_valid(const struct coherence *c)
 	for (unsigned cpu = 0; cpu < c->ncpus; cpu++) {
 		const struct pcache *p = &c->pc[cpu];
 
-		for (size_t w = 0; p->tag && w < nways; w++) {
-			uint64_t st = p->tag[w] & PC_STATE;
+		for (size_t w = 0; p->way && w < nways; w++) {
+			uint64_t st = p->way[w].tag & PC_STATE;
 			const struct cl_line *l;
 
 			if (!st)
 				continue;
-			l = dir_find(c, p->tag[w] & PC_TAG_MASK);
+			l = dir_find(c, p->way[w].tag & PC_TAG_MASK);
 			if (!l || ((st & PC_DIRTY) && !(st & PC_OWNED)) ||
 			    ((st & PC_OWNED) && l->owner != (int32_t)cpu) ||
 			    ((st & PC_SHARED) && ((st & PC_OWNED) || !cl_sharer_test(c, l, cpu))))
