@@ -229,10 +229,18 @@ static inline size_t pcache_find(const struct coherence *c, const struct pcache 
 	return PC_NONE;
 }
 
-/* The way of the line in a cpu the directory names as a holder. */
+/* The way of the line in a cpu the directory names as a holder: its hint, else its set. */
 static size_t pcache_way_of_holder(const struct coherence *c, unsigned cpu, uint64_t tag, uint64_t hash)
 {
-	return pcache_find(c, &c->pc[cpu], pcache_set(c, hash), tag);
+	const struct pcache *p = &c->pc[cpu];
+	uint32_t hint;
+
+	if (!p->way)
+		return PC_NONE;
+	hint = p->hint[pc_hint_slot(hash)];
+	if ((p->way[hint].tag & PC_TAG_MASK) == tag)
+		return hint;
+	return pcache_find(c, p, pcache_set(c, hash), tag);
 }
 
 /* A deferred write of cpu's way goes into the directory entry. */
