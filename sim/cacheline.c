@@ -41,53 +41,7 @@ struct cl_line {
 	uint64_t *xsharers;	/* bitmap of sharers when ncpus > 64 */
 };
 
-/*
- * A way's tag word: the line number + 1 in the low bits (0 = empty way),
- * the cpu's state for the line in the top bits (none: a stale tag).
- */
-#define PC_TAG_MASK	((1ull << 60) - 1)
-#define PC_SHARED	(1ull << 60)
-#define PC_OWNED	(1ull << 61)	/* E or M */
-#define PC_DIRTY	(1ull << 62)	/* owned, written since the directory last heard: time in wtime */
-#define PC_STATE	(PC_SHARED | PC_OWNED | PC_DIRTY)
-#define PC_NONE		SIZE_MAX
-
-struct pc_way {			/* together: an access touches one host line */
-	uint64_t tag;		/* tag word, above */
-	uint64_t stamp;		/* LRU clock */
-	sim_cycles_t wtime;	/* time of the last write while PC_DIRTY */
-};
-
-struct pcache {			/* one cpu's private cache */
-	struct pc_way *way;	/* [sets * ways] */
-	uint32_t *hint;		/* [PC_HINTS]: way of a recent line with these hash bits, tried before its set */
-	uint64_t clock;
-};
-
-#define PC_HINTS 1024u
-
-static inline size_t pc_hint_slot(uint64_t hash)
-{
-	return (size_t)(hash >> 32) & (PC_HINTS - 1);	/* bits the set index does not use */
-}
-
-struct coherence {
-	unsigned ncpus, words;
-	unsigned *cpu_node;
-	unsigned sets, ways;
-	const struct sim_cost_table *cost;
-	struct pcache *pc;
-	struct cl_line *dir;
-	size_t dir_n, dir_cap;	/* entries used, slots (power of two) */
-};
-
-static inline uint64_t cl_hash(uint64_t line)
-{
-	line ^= line >> 29;
-	line *= 0xbf58476d1ce4e5b9ull;
-	line ^= line >> 32;
-	return line;
-}
+#define PC_NONE SIZE_MAX	/* no such way */
 
 /* --- sharer sets ------------------------------------------------------- */
 
@@ -469,7 +423,7 @@ static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outc
 	t->invalidations += inval;
 }
 
-sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
+sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t addr,
 			      enum cl_kind kind, sim_cycles_t now,
 			      struct sim_touch_stat *t1, struct sim_touch_stat *t2,
 			      enum cl_outcome *outcome)
