@@ -402,6 +402,20 @@ START_TEST(test_slabinfo_errors)
 	ck_assert_int_eq(slabinfo_read_file(p2, &sf, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, ":2:") && strstr(err, "active_slabs"), "line and field: %s", err);
 	ck_assert_int_lt(slabinfo_read_file("/nonexistent/slabinfo", &sf, err, sizeof(err)), 0);
+	/* a line of blanks (or a CRLF one) is skipped, not read as a row without a name */
+	{
+		static const char blanks[] = "slabinfo - version: 2.1\n  \t \r\n"
+					     "c64 100 128 64 64 1 : tunables 0 0 0 : slabdata 2 2 0\n \n";
+		char *p3 = tutil_tmpfile(".slabinfo", blanks, sizeof(blanks) - 1);
+
+		ck_assert_msg(slabinfo_read_file(p3, &sf, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(sf.nsnap, 1);
+		ck_assert_uint_eq(sf.snap[0].n, 1);
+		ck_assert_str_eq(sf.snap[0].c[0].name, "c64");
+		slabinfo_file_fini(&sf);
+		unlink(p3);
+		free(p3);
+	}
 	unlink(p1);
 	unlink(p2);
 	free(p1);
