@@ -22,8 +22,21 @@
 #include "sim/xalloc.h"
 
 /* The columns of the comparison: the summary view's, formatted. */
+/*
+ * A run's parameters that take more than one value among the runs of its
+ * policy and preset in the database: what a sweep varied ('-' if none).
+ */
+#define REPORT_PARAMS_SQL                                                                                  \
+	"(SELECT group_concat(nv, ',') FROM (SELECT p.name || '=' || "                                       \
+	"CASE WHEN p.is_auto THEN 'auto' ELSE p.value END AS nv "                                            \
+	"FROM run_param p WHERE p.run_id = r.id AND p.name IN ("                                              \
+	"SELECT p2.name FROM run_param p2 JOIN run r2 ON r2.id = p2.run_id "                                  \
+	"WHERE r2.policy = r.policy AND r2.preset = r.preset GROUP BY p2.name "                              \
+	"HAVING count(DISTINCT p2.value) > 1 OR count(DISTINCT p2.is_auto) > 1) ORDER BY p.name))"
+
 #define REPORT_SQL                                                                                         \
-	"SELECT s.run_id, coalesce(nullif(s.preset, ''), s.policy), s.cpus, s.nodes, s.timing, s.ops, "      \
+	"SELECT s.run_id, coalesce(nullif(s.preset, ''), s.policy), " REPORT_PARAMS_SQL ", "                 \
+	"s.cpus, s.nodes, s.timing, s.ops, "                                                                  \
 	"printf('%.4f', s.list_lock_acq_per_op), "                                                            \
 	"printf('%.4f', s.slab_lock_acq_per_op), printf('%.4f', s.alloc_xfers_per_op), "                     \
 	"printf('%.4f', s.workload_xfers_per_op), printf('%.0f', s.peak_slab_bytes / 1024.0), "              \
@@ -33,7 +46,7 @@
 	"ORDER BY s.run_id"
 
 static const char *const report_cols[] = {
-	"run", "policy", "cpus", "nodes", "timing", "ops", "list_lock/op", "slab_lock/op",
+	"run", "policy", "params", "cpus", "nodes", "timing", "ops", "list_lock/op", "slab_lock/op",
 	"xfer/op", "wl xfer/op", "peak KiB", "mean KiB", "alloc cyc", "alloc p99", "free cyc", "free p99",
 };
 
@@ -115,38 +128,64 @@ static size_t report_pictures(const char *dir, char ***names)
 	return n;
 }
 
-/* The comparison to the terminal and as an HTML table. */
+#define REPORT_NCOLS SIM_ARRAY_SIZE(report_cols)
+
+/* Text columns (policy, params, timing) align left, numbers right. */
+static void report_cell(size_t c, size_t width, const char *v)
+{
+	bool left = c == 1 || c == 2 || c == 5;
+
+	printf("%s%*s", c ? "  " : "", left ? -(int)width : (int)width, v);
+}
+
+/* The comparison to the terminal, columns as wide as their widest cell, and as an HTML table. */
 static int report_runs(sqlite3 *h, FILE *html)
 {
 	sqlite3_stmt *st;
-	int rows = 0;
+	char **cell = NULL;
+	size_t ncell = 0, cap = 0, rows, width[REPORT_NCOLS];
 
 	if (sqlite3_prepare_v2(h, REPORT_SQL, -1, &st, NULL) != SQLITE_OK)
 		return -1;
+	for (size_t c = 0; c < REPORT_NCOLS; c++)
+		width[c] = strlen(report_cols[c]);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (size_t c = 0; c < REPORT_NCOLS; c++) {
+			const char *v = (const char *)sqlite3_column_text(st, (int)c);
+
+			xgrow((void **)&cell, &cap, ncell + 1, sizeof(*cell));
+			cell[ncell] = xstrdup(v ? v : "-");
+			width[c] = SIM_MAX(width[c], strlen(cell[ncell]));
+			ncell++;
+		}
+	}
+	sqlite3_finalize(st);
+	rows = ncell / REPORT_NCOLS;
 	fprintf(html, "<h2>Runs</h2>\n<table id=\"runs\">\n<tr>");
-	for (size_t c = 0; c < SIM_ARRAY_SIZE(report_cols); c++) {
-		printf("%s%s", c ? "  " : "", report_cols[c]);
+	for (size_t c = 0; c < REPORT_NCOLS; c++) {
+		report_cell(c, width[c], report_cols[c]);
 		fprintf(html, "<th>%s</th>", report_cols[c]);
 	}
 	printf("\n");
 	fprintf(html, "</tr>\n");
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (size_t r = 0; r < rows; r++) {
 		fprintf(html, "<tr>");
-		for (int c = 0; c < (int)SIM_ARRAY_SIZE(report_cols); c++) {
-			const char *v = (const char *)sqlite3_column_text(st, c);
+		for (size_t c = 0; c < REPORT_NCOLS; c++) {
+			const char *v = cell[r * REPORT_NCOLS + c];
 
-			printf("%s%*s", c ? "  " : "", (int)strlen(report_cols[c]), v ? v : "-");
+			report_cell(c, width[c], v);
 			fprintf(html, "<td>");
-			report_html_text(html, v ? v : "-");
+			report_html_text(html, v);
 			fprintf(html, "</td>");
 		}
 		printf("\n");
 		fprintf(html, "</tr>\n");
-		rows++;
 	}
-	sqlite3_finalize(st);
 	fprintf(html, "</table>\n");
-	return rows;
+	for (size_t i = 0; i < ncell; i++)
+		free(cell[i]);
+	free(cell);
+	return (int)rows;
 }
 
 static void report_traces(sqlite3 *h, FILE *html)

@@ -14,7 +14,7 @@
 set -u
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-"ftrace csv native load set"}
+targets=${*:-"ftrace csv native load set slabinfo"}
 srcdir=${SLABSIM_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 status=0
 

@@ -484,51 +484,103 @@ static int db_rec_latency_summary(struct db_rec *r)
 	return db_rec_finish(r, s, rc, "latency_summary");
 }
 
-/* The memory insert, its gauge columns named from SIM_GAUGE_LIST: a new gauge needs a new column. */
-static void db_memory_sql(char *buf, size_t len)
+/* Rows per INSERT of the memory series: one statement step stores this many samples. */
+#define DB_MEMORY_BATCH 32
+
+/*
+ * The memory insert of nrows rows, its gauge columns named from
+ * SIM_GAUGE_LIST (a new gauge needs a new column); NULL if it does not fit.
+ */
+static char *db_memory_sql(size_t nrows)
 {
+	size_t len = 256 + (size_t)SIM_GAUGE_COUNT * 32 + nrows * (12 + (size_t)SIM_GAUGE_COUNT * 3);
+	char *buf = xmalloc(len);
 	size_t n = (size_t)snprintf(buf, len, "INSERT INTO memory (run_id, t_ns, cache");
 
-	for (int g = 0; g < SIM_GAUGE_COUNT && n < len; g++)
+	for (int g = 0; g < SIM_GAUGE_COUNT; g++)
 		n += (size_t)snprintf(buf + n, len - n, ", %s", sim_gauge_name[g]);
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, ") VALUES (?, ?, ?");
-	for (int g = 0; g < SIM_GAUGE_COUNT && n < len; g++)
-		n += (size_t)snprintf(buf + n, len - n, ", ?");
-	if (n < len)
-		snprintf(buf + n, len - n, ")");
+	n += (size_t)snprintf(buf + n, len - n, ") VALUES ");
+	for (size_t k = 0; k < nrows; k++) {
+		n += (size_t)snprintf(buf + n, len - n, "%s(?, ?, ?", k ? ", " : "");
+		for (int g = 0; g < SIM_GAUGE_COUNT; g++)
+			n += (size_t)snprintf(buf + n, len - n, ", ?");
+		n += (size_t)snprintf(buf + n, len - n, ")");
+	}
+	return buf;
 }
 
-static int db_rec_memory_put(struct db_rec *r, sqlite3_stmt *s, const struct sim_mem_sample *m)
+/* Binds sample m as row k of statement s. */
+static void db_rec_memory_bind(struct db_rec *r, sqlite3_stmt *s, size_t k, const struct sim_mem_sample *m)
 {
-	int rc;
+	int base = (int)(k * (3 + SIM_GAUGE_COUNT));
 
-	sqlite3_bind_int64(s, 1, r->run_id);
-	sqlite3_bind_int64(s, 2, (int64_t)m->t_ns);
+	sqlite3_bind_int64(s, base + 1, r->run_id);
+	sqlite3_bind_int64(s, base + 2, (int64_t)m->t_ns);
 	if (m->cache < 0)
-		sqlite3_bind_null(s, 3);
+		sqlite3_bind_null(s, base + 3);
 	else
-		sqlite3_bind_int64(s, 3, m->cache);
+		sqlite3_bind_int64(s, base + 3, m->cache);
 	for (int g = 0; g < SIM_GAUGE_COUNT; g++)
-		sqlite3_bind_int64(s, 4 + g, m->g[g]);
-	rc = sqlite3_step(s);
+		sqlite3_bind_int64(s, base + 4 + g, m->g[g]);
+}
+
+static int db_rec_step(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * The samples in the order of the memory_run index (cache, then time: they
+ * are in time order already), so that each row lands at the end of the
+ * index instead of in its middle: a counting sort by cache, the total first.
+ */
+static size_t *db_memory_order(const struct sim_stats *st)
+{
+	size_t nbins = 1, *start, *order = xmalloc((st->nsamples ? st->nsamples : 1) * sizeof(*order));
+
+	for (size_t i = 0; i < st->nsamples; i++)
+		nbins = SIM_MAX(nbins, (size_t)(st->samples[i].cache + 1) + 1);
+	start = xcalloc(nbins + 1, sizeof(*start));
+	for (size_t i = 0; i < st->nsamples; i++)
+		start[(size_t)(st->samples[i].cache + 1) + 1]++;
+	for (size_t b = 1; b <= nbins; b++)
+		start[b] += start[b - 1];
+	for (size_t i = 0; i < st->nsamples; i++)
+		order[start[(size_t)(st->samples[i].cache + 1)]++] = i;
+	free(start);
+	return order;
+}
+
 static int db_rec_memory(struct db_rec *r)
 {
-	char sql[1024];
-	sqlite3_stmt *s;
-	int rc;
+	size_t n = r->st->nsamples, full = n / DB_MEMORY_BATCH * DB_MEMORY_BATCH, i = 0;
+	char *batch_sql = db_memory_sql(DB_MEMORY_BATCH), *one_sql = db_memory_sql(1);
+	sqlite3_stmt *batch = NULL, *one = NULL;
+	size_t *order;
+	int rc = db_rec_prepare(r, batch_sql, &batch);
 
-	db_memory_sql(sql, sizeof(sql));
-	rc = db_rec_prepare(r, sql, &s);
+	if (!rc && (rc = db_rec_prepare(r, one_sql, &one)))
+		sqlite3_finalize(batch);
+	free(batch_sql);
+	free(one_sql);
 	if (rc)
 		return rc;
-	for (size_t i = 0; rc == SQLITE_OK && i < r->st->nsamples; i++)
-		rc = db_rec_memory_put(r, s, &r->st->samples[i]);
-	return db_rec_finish(r, s, rc, "memory");
+	order = db_memory_order(r->st);
+	for (; rc == SQLITE_OK && i < full; i += DB_MEMORY_BATCH) {
+		for (size_t k = 0; k < DB_MEMORY_BATCH; k++)
+			db_rec_memory_bind(r, batch, k, &r->st->samples[order[i + k]]);
+		rc = db_rec_step(batch);
+	}
+	for (; rc == SQLITE_OK && i < n; i++) {
+		db_rec_memory_bind(r, one, 0, &r->st->samples[order[i]]);
+		rc = db_rec_step(one);
+	}
+	free(order);
+	sqlite3_finalize(batch);
+	return db_rec_finish(r, one, rc, "memory");
 }
 
 /* Everything of a run but the run row, in write order. */

@@ -132,6 +132,67 @@ static int merge_runs(sqlite3 *h, const char *shard, char *err, size_t errlen)
 	return rc;
 }
 
+static int64_t merge_count(sqlite3 *h, const char *sql);
+
+/*
+ * `slabsim validate` records: those the main database lacks (the same
+ * trace, snapshot, replay, summary and time), with their figures.  A shard
+ * made before the validation tables existed has none.
+ */
+static int merge_validations(sqlite3 *h, const char *shard, char *err, size_t errlen)
+{
+	int rc;
+
+	if (merge_count(h, "SELECT count(*) FROM s.sqlite_master WHERE type = 'table' AND name = 'validation'") <= 0)
+		return 0;
+	rc = merge_exec(h, "CREATE TEMP TABLE newval AS SELECT v.id AS old, m.new AS trace_id FROM s.validation v "
+			   "JOIN tmap m ON m.old = v.trace_id WHERE NOT EXISTS (SELECT 1 FROM main.validation x "
+			   "WHERE x.trace_id = m.new AND x.slabinfo = v.slabinfo AND x.policy = v.policy "
+			   "AND x.seed = v.seed AND x.summary = v.summary AND x.added_at = v.added_at);"
+			   "CREATE TEMP TABLE vmap (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);",
+			shard, err, errlen);
+	if (!rc) {
+		char *cols = merge_columns(h, "validation", "id", NULL, NULL);
+		char *sel = merge_columns(h, "validation", "id", "trace_id", "n.trace_id");
+		sqlite3_stmt *st = NULL;
+
+		/* one at a time, to map each old id to its new one */
+		rc = cols && sel ? 0 : -EIO;
+		if (!rc && sqlite3_prepare_v2(h, "SELECT old FROM newval ORDER BY old", -1, &st, NULL) != SQLITE_OK) {
+			db_err_set(err, errlen, "%s: merging: %s", shard, sqlite3_errmsg(h));
+			rc = -EIO;
+		}
+		while (!rc && st && sqlite3_step(st) == SQLITE_ROW) {
+			char tail[160];
+
+			snprintf(tail, sizeof(tail), "v JOIN newval n ON n.old = v.id WHERE v.id = %lld",
+				 (long long)sqlite3_column_int64(st, 0));
+			rc = merge_insert(h, shard, err, errlen, "validation", cols, sel, tail);
+			if (!rc) {
+				char *sql = sqlite3_mprintf("INSERT INTO vmap VALUES (%lld, last_insert_rowid());",
+							    (long long)sqlite3_column_int64(st, 0));
+
+				rc = merge_exec(h, sql, shard, err, errlen);
+				sqlite3_free(sql);
+			}
+		}
+		sqlite3_finalize(st);
+		free(cols);
+		free(sel);
+	}
+	if (!rc) {
+		char *c = merge_columns(h, "validation_figure", NULL, NULL, NULL);
+		char *mapped = merge_columns(h, "validation_figure", NULL, "validation_id", "m.new");
+
+		rc = c && mapped ? merge_insert(h, shard, err, errlen, "validation_figure", c, mapped,
+						"x JOIN vmap m ON x.validation_id = m.old")
+				 : -EIO;
+		free(c);
+		free(mapped);
+	}
+	return rc;
+}
+
 static int64_t merge_count(sqlite3 *h, const char *sql)
 {
 	sqlite3_stmt *st;
@@ -166,6 +227,8 @@ int db_merge_shard(struct db *db, const char *shard, int64_t *added, int64_t *sk
 		rc = merge_traces(h, shard, err, errlen);
 	if (!rc)
 		rc = merge_runs(h, shard, err, errlen);
+	if (!rc)
+		rc = merge_validations(h, shard, err, errlen);
 	if (!rc) {
 		*added = merge_count(h, "SELECT count(*) FROM newruns");
 		*skipped = merge_count(h, "SELECT count(*) FROM s.run") - *added;
@@ -174,6 +237,7 @@ int db_merge_shard(struct db *db, const char *shard, int64_t *added, int64_t *sk
 	if (rc)
 		sqlite3_exec(h, "ROLLBACK;", NULL, NULL, NULL);
 	sqlite3_exec(h, "DROP TABLE IF EXISTS temp.tmap; DROP TABLE IF EXISTS temp.rmap; "
-			"DROP TABLE IF EXISTS temp.newruns; DETACH DATABASE s;", NULL, NULL, NULL);
+			"DROP TABLE IF EXISTS temp.newruns; DROP TABLE IF EXISTS temp.newval; "
+			"DROP TABLE IF EXISTS temp.vmap; DETACH DATABASE s;", NULL, NULL, NULL);
 	return rc;
 }

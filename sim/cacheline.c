@@ -11,9 +11,19 @@
  * - A private cache may keep a stale tag for a line whose copy was
  *   invalidated; the directory is the truth, the tag only takes a way
  *   until it is reused or evicted, as invalid lines do in hardware.
+ * - Each way also mirrors its cpu's directory state for the line (shared,
+ *   or owned: E or M), kept in step at every directory change, so that an
+ *   access the state alone decides (a read of a held line, a write of an
+ *   owned one: most accesses) is served from the private cache without
+ *   looking up the directory.  Such a write records its time in the way
+ *   (dirty); the directory's last writer and time are brought up to date
+ *   when the line leaves the owner, and the query of the last writer
+ *   looks at the owner's way.  Every outcome, cost and count is the one
+ *   the directory alone would give.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,29 +41,7 @@ struct cl_line {
 	uint64_t *xsharers;	/* bitmap of sharers when ncpus > 64 */
 };
 
-struct pcache {			/* one cpu's private cache */
-	uint64_t *tag;		/* [sets * ways]: line number + 1, 0 = empty */
-	uint64_t *stamp;	/* [sets * ways]: LRU clock */
-	uint64_t clock;
-};
-
-struct coherence {
-	unsigned ncpus, words;
-	unsigned *cpu_node;
-	unsigned sets, ways;
-	const struct sim_cost_table *cost;
-	struct pcache *pc;
-	struct cl_line *dir;
-	size_t dir_n, dir_cap;	/* entries used, slots (power of two) */
-};
-
-static inline uint64_t cl_hash(uint64_t line)
-{
-	line ^= line >> 29;
-	line *= 0xbf58476d1ce4e5b9ull;
-	line ^= line >> 32;
-	return line;
-}
+#define PC_NONE SIZE_MAX	/* no such way */
 
 /* --- sharer sets ------------------------------------------------------- */
 
@@ -166,69 +154,105 @@ static struct cl_line *dir_get(struct coherence *c, uint64_t tag, uint64_t hash)
 	return &c->dir[j];
 }
 
-/* Drops cpu's copy of the line tagged tag, if it still has one. */
-static void dir_evict(struct coherence *c, unsigned cpu, uint64_t tag)
-{
-	struct cl_line *l = dir_find(c, tag);
-
-	if (!l)
-		return;
-	if (l->owner == (int32_t)cpu)
-		l->owner = -1;
-	else if (cl_sharer_test(c, l, cpu))
-		cl_sharer_clear(c, l, cpu);
-}
-
 /* --- private caches ---------------------------------------------------- */
 
 static struct pcache *pcache_of(struct coherence *c, unsigned cpu)
 {
 	struct pcache *p = &c->pc[cpu];
 
-	if (!p->tag) {
-		p->tag = xcalloc((size_t)c->sets * c->ways, sizeof(*p->tag));
-		p->stamp = xcalloc((size_t)c->sets * c->ways, sizeof(*p->stamp));
+	if (!p->way) {
+		p->way = xcalloc((size_t)c->sets * c->ways, sizeof(*p->way));
+		p->hint = xcalloc(PC_HINTS, sizeof(*p->hint));
 	}
 	return p;
 }
 
-/*
- * Makes tag resident in cpu's cache, evicting the least recently used
- * way of its set if needed.  Must run before the directory entry of tag is
- * looked up again: eviction may move directory entries (it never inserts).
- */
-static void pcache_touch(struct coherence *c, unsigned cpu, uint64_t tag, uint64_t hash)
+static inline size_t pcache_set(const struct coherence *c, uint64_t hash)
 {
-	struct pcache *p = pcache_of(c, cpu);
-	size_t base = (size_t)(hash & (c->sets - 1)) * c->ways;
+	return (size_t)(hash & (c->sets - 1)) * c->ways;
+}
+
+/* The way of set base holding tag (valid or stale), or PC_NONE. */
+static inline size_t pcache_find(const struct coherence *c, const struct pcache *p, size_t base, uint64_t tag)
+{
+	if (!p->way)
+		return PC_NONE;
+	for (size_t i = base; i < base + c->ways; i++)
+		if ((p->way[i].tag & PC_TAG_MASK) == tag)
+			return i;
+	return PC_NONE;
+}
+
+/* The way of the line in a cpu the directory names as a holder: its hint, else its set. */
+static size_t pcache_way_of_holder(const struct coherence *c, unsigned cpu, uint64_t tag, uint64_t hash)
+{
+	const struct pcache *p = &c->pc[cpu];
+	uint32_t hint;
+
+	if (!p->way)
+		return PC_NONE;
+	hint = p->hint[pc_hint_slot(hash)];
+	if ((p->way[hint].tag & PC_TAG_MASK) == tag)
+		return hint;
+	return pcache_find(c, p, pcache_set(c, hash), tag);
+}
+
+/* A deferred write of cpu's way goes into the directory entry. */
+static void pcache_flush(struct pcache *p, size_t way, unsigned cpu, struct cl_line *l)
+{
+	if (!(p->way[way].tag & PC_DIRTY))
+		return;
+	l->writer = (int32_t)cpu;
+	l->wtime = p->way[way].wtime;
+	p->way[way].tag &= ~PC_DIRTY;
+}
+
+static void pcache_set_state(struct pcache *p, size_t way, uint64_t state)
+{
+	p->way[way].tag = (p->way[way].tag & PC_TAG_MASK) | state;
+}
+
+/* Drops cpu's copy of the line in way (about to be reused), if it still has one. */
+static void dir_evict(struct coherence *c, unsigned cpu, struct pcache *p, size_t way)
+{
+	struct cl_line *l;
+
+	if (!(p->way[way].tag & PC_STATE))
+		return;		/* a stale tag: the directory already dropped cpu */
+	l = dir_find(c, p->way[way].tag & PC_TAG_MASK);
+	if (!l)
+		return;
+	pcache_flush(p, way, cpu, l);
+	if (l->owner == (int32_t)cpu)
+		l->owner = -1;
+	else if (cl_sharer_test(c, l, cpu))
+		cl_sharer_clear(c, l, cpu);
+}
+
+/*
+ * Makes tag resident in cpu's cache (way found by pcache_find, or PC_NONE),
+ * evicting the least recently used way of its set if needed, and returns
+ * its way.  Must run after the directory entry of tag was looked up:
+ * eviction updates other entries but never moves them (it never inserts).
+ */
+static size_t pcache_touch(struct coherence *c, struct pcache *p, unsigned cpu, size_t base,
+			   uint64_t tag, size_t found)
+{
 	size_t victim = base;
 
 	p->clock++;
-	for (size_t i = base; i < base + c->ways; i++) {
-		if (p->tag[i] == tag) {
-			p->stamp[i] = p->clock;
-			return;
-		}
-		if (!p->tag[i] || (p->tag[victim] && p->stamp[i] < p->stamp[victim]))
-			victim = i;
+	if (found != PC_NONE) {
+		p->way[found].stamp = p->clock;
+		return found;
 	}
-	if (p->tag[victim])
-		dir_evict(c, cpu, p->tag[victim]);
-	p->tag[victim] = tag;
-	p->stamp[victim] = p->clock;
-}
-
-static bool pcache_has(const struct coherence *c, unsigned cpu, uint64_t tag)
-{
-	const struct pcache *p = &c->pc[cpu];
-	size_t base = (size_t)(cl_hash(tag) & (c->sets - 1)) * c->ways;
-
-	if (!p->tag)
-		return false;
 	for (size_t i = base; i < base + c->ways; i++)
-		if (p->tag[i] == tag)
-			return true;
-	return false;
+		if (!p->way[i].tag || (p->way[victim].tag && p->way[i].stamp < p->way[victim].stamp))
+			victim = i;
+	if (p->way[victim].tag)
+		dir_evict(c, cpu, p, victim);
+	p->way[victim].tag = tag;
+	p->way[victim].stamp = p->clock;
+	return victim;
 }
 
 /* --- the model --------------------------------------------------------- */
@@ -257,8 +281,8 @@ void coherence_destroy(struct coherence *c)
 	if (!c)
 		return;
 	for (unsigned i = 0; i < c->ncpus; i++) {
-		free(c->pc[i].tag);
-		free(c->pc[i].stamp);
+		free(c->pc[i].way);
+		free(c->pc[i].hint);
 	}
 	for (size_t i = 0; i < c->dir_cap; i++)
 		free(c->dir[i].xsharers);
@@ -268,7 +292,16 @@ void coherence_destroy(struct coherence *c)
 	free(c);
 }
 
-static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned cpu, unsigned home)
+/* cpu's way of the line loses its state (mirrors the directory dropping cpu). */
+static void cl_drop_way(struct coherence *c, unsigned cpu, uint64_t tag, uint64_t hash)
+{
+	size_t way = pcache_way_of_holder(c, cpu, tag, hash);
+
+	if (way != PC_NONE)
+		pcache_set_state(&c->pc[cpu], way, 0);
+}
+
+static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned cpu, unsigned home, uint64_t hash)
 {
 	unsigned node = c->cpu_node[cpu];
 	enum cl_outcome o;
@@ -276,8 +309,15 @@ static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned 
 	if (l->owner == (int32_t)cpu || cl_sharer_test(c, l, cpu))
 		return CL_HIT;
 	if (l->owner >= 0) {
-		o = c->cpu_node[l->owner] == node ? CL_XFER_LOCAL : CL_XFER_REMOTE;
-		cl_sharer_set(c, l, (unsigned)l->owner);
+		unsigned owner = (unsigned)l->owner;
+		size_t way = pcache_way_of_holder(c, owner, l->tag, hash);
+
+		o = c->cpu_node[owner] == node ? CL_XFER_LOCAL : CL_XFER_REMOTE;
+		if (way != PC_NONE) {
+			pcache_flush(&c->pc[owner], way, owner, l);
+			pcache_set_state(&c->pc[owner], way, PC_SHARED);
+		}
+		cl_sharer_set(c, l, owner);
 		l->owner = -1;
 		cl_sharer_set(c, l, cpu);
 		return o;
@@ -291,8 +331,28 @@ static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned 
 	return home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
 }
 
+/* Every holder but cpu loses its copy (their ways; the directory is cleared by the caller). */
+static void cl_invalidate_others(struct coherence *c, const struct cl_line *l, unsigned cpu, uint64_t hash)
+{
+	unsigned nwords = c->words ? c->words : 1;
+
+	if (l->owner >= 0 && l->owner != (int32_t)cpu)
+		cl_drop_way(c, (unsigned)l->owner, l->tag, hash);
+	for (unsigned w = 0; w < nwords && l->nsharers; w++) {
+		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
+
+		while (bits) {
+			unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (s != cpu)
+				cl_drop_way(c, s, l->tag, hash);
+		}
+	}
+}
+
 static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned cpu,
-				unsigned home, uint64_t *inval)
+				unsigned home, uint64_t hash, uint64_t *inval)
 {
 	unsigned node = c->cpu_node[cpu];
 	enum cl_outcome o;
@@ -314,6 +374,7 @@ static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned
 	} else {
 		o = home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
 	}
+	cl_invalidate_others(c, l, cpu, hash);
 	cl_sharers_clear_all(c, l);
 	l->owner = (int32_t)cpu;
 	return o;
@@ -334,14 +395,26 @@ static sim_cycles_t cl_cost(const struct coherence *c, enum cl_outcome o, enum c
 	return cyc;
 }
 
+static inline void cl_account_kind(struct sim_touch_stat *t, enum cl_kind kind)
+{
+	if (kind == CL_READ)
+		t->reads++;
+	else if (kind == CL_WRITE)
+		t->writes++;
+	else
+		t->atomics++;
+}
+
 static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outcome o, uint64_t inval)
 {
 	if (!t)
 		return;
-	t->reads += kind == CL_READ;
-	t->writes += kind == CL_WRITE;
-	t->atomics += kind == CL_ATOMIC;
-	t->hits += o == CL_HIT;
+	cl_account_kind(t, kind);
+	if (o == CL_HIT) {
+		t->hits++;
+		t->invalidations += inval;
+		return;
+	}
 	t->upgrades += o == CL_UPGRADE || o == CL_UPGRADE_REMOTE;
 	t->mem_local += o == CL_MEM_LOCAL;
 	t->mem_remote += o == CL_MEM_REMOTE;
@@ -350,28 +423,43 @@ static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outc
 	t->invalidations += inval;
 }
 
-sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
+sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t addr,
 			      enum cl_kind kind, sim_cycles_t now,
 			      struct sim_touch_stat *t1, struct sim_touch_stat *t2,
 			      enum cl_outcome *outcome)
 {
 	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
 	uint64_t hash = cl_hash(tag);
-	unsigned home = sim_addr_node(addr);
+	struct pcache *p = pcache_of(c, cpu);
+	size_t base = pcache_set(c, hash);
+	uint32_t *hint = &p->hint[pc_hint_slot(hash)];
+	size_t way = (p->way[*hint].tag & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
-	struct cl_line *l;
-	enum cl_outcome o;
+	enum cl_outcome o = CL_HIT;
 
-	/* Insert first: evicting another line updates its entry, never moves this one. */
-	l = dir_get(c, tag, hash);
-	pcache_touch(c, cpu, tag, hash);
-	if (kind == CL_READ) {
-		o = cl_read(c, l, cpu, home);
+	if (way != PC_NONE && (p->way[way].tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED))) {
+		/* decided by the cpu's own state: a hit, the directory unchanged */
+		p->way[way].stamp = ++p->clock;
+		if (kind != CL_READ) {
+			p->way[way].tag |= PC_DIRTY;
+			p->way[way].wtime = now;
+		}
 	} else {
-		o = cl_write(c, l, cpu, home, &inval);
-		l->writer = (int32_t)cpu;
-		l->wtime = now;
+		/* Look up (insert) first: evicting another line updates its entry, never moves this one. */
+		struct cl_line *l = dir_get(c, tag, hash);
+		unsigned home = sim_addr_node(addr);
+
+		way = pcache_touch(c, p, cpu, base, tag, way);
+		if (kind == CL_READ) {
+			o = cl_read(c, l, cpu, home, hash);
+		} else {
+			o = cl_write(c, l, cpu, home, hash, &inval);
+			l->writer = (int32_t)cpu;
+			l->wtime = now;
+		}
+		pcache_set_state(p, way, l->owner == (int32_t)cpu ? PC_OWNED : PC_SHARED);
 	}
+	*hint = (uint32_t)way;
 	cl_account(t1, kind, o, inval);
 	cl_account(t2, kind, o, inval);
 	if (outcome)
@@ -382,9 +470,25 @@ sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr
 bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,
 				      sim_addr_t addr, sim_cycles_t since)
 {
-	const struct cl_line *l = dir_find(c, (addr >> SIM_LINE_SHIFT) + 1);
+	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
+	const struct cl_line *l = dir_find(c, tag);
+	int32_t writer;
+	sim_cycles_t wtime;
 
-	return l && l->writer >= 0 && l->writer != (int32_t)cpu && l->wtime > since;
+	if (!l)
+		return false;
+	writer = l->writer;
+	wtime = l->wtime;
+	if (l->owner >= 0) {
+		const struct pcache *p = &c->pc[l->owner];
+		size_t way = pcache_way_of_holder(c, (unsigned)l->owner, tag, cl_hash(tag));
+
+		if (way != PC_NONE && (p->way[way].tag & PC_DIRTY)) {
+			writer = l->owner;
+			wtime = p->way[way].wtime;
+		}
+	}
+	return writer >= 0 && writer != (int32_t)cpu && wtime > since;
 }
 
 bool cacheline_is_held(const struct coherence *c, unsigned cpu, sim_addr_t addr)
@@ -401,18 +505,45 @@ unsigned cacheline_holders(const struct coherence *c, sim_addr_t addr)
 	return l ? l->nsharers + (l->owner >= 0) : 0;
 }
 
+/* The state cpu's way of the line says it has: 0 (none), PC_SHARED or PC_OWNED. */
+static uint64_t pcache_state(const struct coherence *c, unsigned cpu, uint64_t tag)
+{
+	size_t way = pcache_way_of_holder(c, cpu, tag, cl_hash(tag));
+
+	return way == PC_NONE ? 0 : c->pc[cpu].way[way].tag & (PC_SHARED | PC_OWNED);
+}
+
 bool coherence_is_valid(const struct coherence *c)
 {
+	size_t nways = (size_t)c->sets * c->ways;
+
 	for (size_t i = 0; i < c->dir_cap; i++) {
 		const struct cl_line *l = &c->dir[i];
 
 		if (!l->tag)
 			continue;
-		if (l->owner >= 0 && (l->nsharers || !pcache_has(c, (unsigned)l->owner, l->tag)))
+		if (l->owner >= 0 && (l->nsharers || pcache_state(c, (unsigned)l->owner, l->tag) != PC_OWNED))
 			return false;
 		for (unsigned cpu = 0; cpu < c->ncpus && l->nsharers; cpu++)
-			if (cl_sharer_test(c, l, cpu) && !pcache_has(c, cpu, l->tag))
+			if (cl_sharer_test(c, l, cpu) && pcache_state(c, cpu, l->tag) != PC_SHARED)
 				return false;
+	}
+	/* and every way's state is the directory's */
+	for (unsigned cpu = 0; cpu < c->ncpus; cpu++) {
+		const struct pcache *p = &c->pc[cpu];
+
+		for (size_t w = 0; p->way && w < nways; w++) {
+			uint64_t st = p->way[w].tag & PC_STATE;
+			const struct cl_line *l;
+
+			if (!st)
+				continue;
+			l = dir_find(c, p->way[w].tag & PC_TAG_MASK);
+			if (!l || ((st & PC_DIRTY) && !(st & PC_OWNED)) ||
+			    ((st & PC_OWNED) && l->owner != (int32_t)cpu) ||
+			    ((st & PC_SHARED) && ((st & PC_OWNED) || !cl_sharer_test(c, l, cpu))))
+				return false;
+		}
 	}
 	return true;
 }

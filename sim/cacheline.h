@@ -19,6 +19,9 @@
 #ifndef SLABSIM_CACHELINE_H
 #define SLABSIM_CACHELINE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "sim/cost.h"
 #include "sim/stats.h"
 
@@ -48,14 +51,109 @@ struct coherence *coherence_create(unsigned ncpus, const unsigned *cpu_node,
 void coherence_destroy(struct coherence *c);
 
 /*
+ * Internals, here only for the inline fast path of cacheline_access();
+ * everything else goes through the functions.
+ */
+struct cl_line;
+
+/*
+ * A way's tag word: the line number + 1 in the low bits (0 = empty way),
+ * the cpu's state for the line in the top bits (none: a stale tag).
+ */
+#define PC_TAG_MASK	((1ull << 60) - 1)
+#define PC_SHARED	(1ull << 60)
+#define PC_OWNED	(1ull << 61)	/* E or M */
+#define PC_DIRTY	(1ull << 62)	/* owned, written since the directory last heard: time in wtime */
+#define PC_STATE	(PC_SHARED | PC_OWNED | PC_DIRTY)
+
+struct pc_way {			/* together: an access touches one host line */
+	uint64_t tag;		/* tag word, above */
+	uint64_t stamp;		/* LRU clock */
+	sim_cycles_t wtime;	/* time of the last write while PC_DIRTY */
+};
+
+struct pcache {			/* one cpu's private cache */
+	struct pc_way *way;	/* [sets * ways] */
+	uint32_t *hint;		/* [PC_HINTS]: way of a recent line with these hash bits, tried before its set */
+	uint64_t clock;
+};
+
+#define PC_HINTS 1024u
+
+static inline size_t pc_hint_slot(uint64_t hash)
+{
+	return (size_t)(hash >> 32) & (PC_HINTS - 1);	/* bits the set index does not use */
+}
+
+struct coherence {
+	unsigned ncpus, words;
+	unsigned *cpu_node;
+	unsigned sets, ways;
+	const struct sim_cost_table *cost;
+	struct pcache *pc;
+	struct cl_line *dir;
+	size_t dir_n, dir_cap;	/* entries used, slots (power of two) */
+};
+
+static inline uint64_t cl_hash(uint64_t line)
+{
+	line ^= line >> 29;
+	line *= 0xbf58476d1ce4e5b9ull;
+	line ^= line >> 32;
+	return line;
+}
+
+/* Everything cacheline_access() does not decide inline: see cacheline.c. */
+sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t addr,
+				   enum cl_kind kind, sim_cycles_t now,
+				   struct sim_touch_stat *t1, struct sim_touch_stat *t2,
+				   enum cl_outcome *outcome);
+
+static inline void cl_account_hit(struct sim_touch_stat *t, enum cl_kind kind)
+{
+	if (!t)
+		return;
+	if (kind == CL_READ)
+		t->reads++;
+	else if (kind == CL_WRITE)
+		t->writes++;
+	else
+		t->atomics++;
+	t->hits++;
+}
+
+/*
  * One access by cpu to the line holding addr at time now (cycles).
  * Returns its cost in cycles and adds it to both stat records (either may
  * be NULL).  *outcome, if not NULL, says how it was served.
+ * Inline: a line the cpu's hint table finds in a state that decides the
+ * access alone (held for a read, owned for a write) is a hit right here.
  */
-sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
-			      enum cl_kind kind, sim_cycles_t now,
-			      struct sim_touch_stat *t1, struct sim_touch_stat *t2,
-			      enum cl_outcome *outcome);
+static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
+					    enum cl_kind kind, sim_cycles_t now,
+					    struct sim_touch_stat *t1, struct sim_touch_stat *t2,
+					    enum cl_outcome *outcome)
+{
+	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
+	struct pcache *p = &c->pc[cpu];
+	struct pc_way *w;
+
+	if (!p->way)
+		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
+	w = &p->way[p->hint[pc_hint_slot(cl_hash(tag))]];
+	if ((w->tag & PC_TAG_MASK) != tag || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
+		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
+	w->stamp = ++p->clock;
+	if (kind != CL_READ) {
+		w->tag |= PC_DIRTY;
+		w->wtime = now;
+	}
+	cl_account_hit(t1, kind);
+	cl_account_hit(t2, kind);
+	if (outcome)
+		*outcome = CL_HIT;
+	return c->cost->c[SIM_COST_hit] + (kind == CL_ATOMIC ? c->cost->c[SIM_COST_atomic] : 0);
+}
 
 /* True when a cpu other than cpu wrote the line after time since. */
 bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,

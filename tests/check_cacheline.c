@@ -486,22 +486,42 @@ START_TEST(cl_stale_tag_eviction_keeps_the_new_owner)
 }
 END_TEST
 
+static const unsigned random_cpus[] = { 8, 70 };	/* inline sharer bitmap, and the allocated one */
+
+/*
+ * Random accesses against a reference of the last write of each line:
+ * the directory and every private cache stay consistent, every access is
+ * served one way, and the last writer the model reports (partly kept in
+ * the owner's private cache) is the last write made.
+ */
 START_TEST(cl_random_accesses_keep_the_directory_valid)
 {
+	enum { LINES = 2000 };
+	unsigned ncpus = random_cpus[_i];
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	struct cl_fixture f;
 	uint64_t served = 0, misses_or_xfers = 0;
+	int writer[2][LINES];
+	unsigned wtime[2][LINES];
 
 	ck_assert_ptr_nonnull(r);
 	gsl_rng_set(r, 42);
-	/* 8 cpus on 2 nodes, 4 KiB 2-way caches (64 lines each) over 2000 lines: many evictions */
-	clf_init(&f, 8, 2, PROBE_KB, 2);
-	for (unsigned step = 0; step < 40000; step++) {
-		unsigned cpu = (unsigned)gsl_rng_uniform_int(r, 8);
-		sim_addr_t a = line_addr((unsigned)gsl_rng_uniform_int(r, 2), gsl_rng_uniform_int(r, 2000));
+	memset(writer, 0xff, sizeof(writer));
+	memset(wtime, 0, sizeof(wtime));
+	/* ncpus cpus on 2 nodes, 4 KiB 2-way caches (64 lines each) over 4000 lines: many evictions */
+	clf_init(&f, ncpus, 2, PROBE_KB, 2);
+	for (unsigned step = 1; step <= 40000; step++) {
+		unsigned cpu = (unsigned)gsl_rng_uniform_int(r, ncpus);
+		unsigned node = (unsigned)gsl_rng_uniform_int(r, 2), line = (unsigned)gsl_rng_uniform_int(r, LINES);
+		sim_addr_t a = line_addr(node, line);
 		enum cl_kind k = (enum cl_kind)gsl_rng_uniform_int(r, 3);
+		unsigned other = (unsigned)gsl_rng_uniform_int(r, ncpus), since = (unsigned)gsl_rng_uniform_int(r, step);
 
 		(void)cacheline_access(f.c, cpu, a, k, step, &f.t[cpu], NULL, NULL);
+		if (k != CL_READ) {
+			writer[node][line] = (int)cpu;
+			wtime[node][line] = step;
+		}
 		ck_assert_msg(cacheline_is_held(f.c, cpu, a), "the accessing cpu should hold the line");
 		if (k != CL_READ)
 			ck_assert_uint_eq(cacheline_holders(f.c, a), 1);
@@ -509,14 +529,18 @@ START_TEST(cl_random_accesses_keep_the_directory_valid)
 		{
 			unsigned held = 0;
 
-			for (unsigned i = 0; i < 8; i++)
+			for (unsigned i = 0; i < ncpus; i++)
 				held += cacheline_is_held(f.c, i, a);
 			ck_assert_uint_eq(cacheline_holders(f.c, a), held);
 		}
-		if (step % 1000 == 999)
+		ck_assert_msg(cacheline_written_by_other_since(f.c, other, a, since) ==
+			      (writer[node][line] >= 0 && writer[node][line] != (int)other && wtime[node][line] > since),
+			      "step %u: the last writer of the line is cpu %d at %u", step, writer[node][line],
+			      wtime[node][line]);
+		if (step % 1000 == 0)
 			ck_assert_msg(coherence_is_valid(f.c), "the directory should agree at step %u", step);
 	}
-	for (unsigned cpu = 0; cpu < 8; cpu++) {
+	for (unsigned cpu = 0; cpu < ncpus; cpu++) {
 		const struct sim_touch_stat *t = &f.t[cpu];
 
 		served += t->reads + t->writes + t->atomics;
@@ -600,7 +624,7 @@ Suite *cacheline_suite(void)
 	tcase_add_test(cap, cl_evicted_owner_no_longer_supplies_the_line);
 	tcase_add_test(cap, cl_evicted_sharer_leaves_the_other_sole_holder);
 	tcase_add_test(cap, cl_stale_tag_eviction_keeps_the_new_owner);
-	tcase_add_test(cap, cl_random_accesses_keep_the_directory_valid);
+	tcase_add_loop_test(cap, cl_random_accesses_keep_the_directory_valid, 0, (int)SIM_ARRAY_SIZE(random_cpus));
 	tcase_set_timeout(cap, 60);
 	suite_add_tcase(s, cap);
 

@@ -560,6 +560,7 @@ START_TEST(test_plot_draws_from_database)
 	snprintf(args, sizeof(args), "report --db '%s' --out '%s/rep'", db, dir);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 0 && strstr(r->out, "4 runs"), "report should succeed: %s%s", r->out, r->err);
+	ck_assert_msg(strstr(r->out, "  pcarray  batch=8,size=16  ") != NULL, "the terminal table should name them too: %s", r->out);
 	{
 		char html[600], *page = xmalloc(1 << 22);
 		FILE *f;
@@ -583,6 +584,9 @@ START_TEST(test_plot_draws_from_database)
 			      "the report should embed the plots as PNG data (found %u)", imgs);
 		ck_assert_uint_eq(rows, 4);
 		ck_assert_uint_eq(configs, 4);
+		/* each row names what the sweep varied */
+		ck_assert_msg(strstr(page, "<td>batch=4,size=8</td>") && strstr(page, "<td>batch=8,size=16</td>"),
+			      "the runs table should name the swept parameters");
 		ck_assert_msg(strstr(page, "trace=") != NULL, "the configurations should be the full config text");
 		free(page);
 	}

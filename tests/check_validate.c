@@ -403,6 +403,20 @@ START_TEST(test_slabinfo_errors)
 	ck_assert_int_eq(slabinfo_read_file(p2, &sf, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, ":2:") && strstr(err, "active_slabs"), "line and field: %s", err);
 	ck_assert_int_lt(slabinfo_read_file("/nonexistent/slabinfo", &sf, err, sizeof(err)), 0);
+	/* a line of blanks (or a CRLF one) is skipped, not read as a row without a name */
+	{
+		static const char blanks[] = "slabinfo - version: 2.1\n  \t \r\n"
+					     "c64 100 128 64 64 1 : tunables 0 0 0 : slabdata 2 2 0\n \n";
+		char *p3 = tutil_tmpfile(".slabinfo", blanks, sizeof(blanks) - 1);
+
+		ck_assert_msg(slabinfo_read_file(p3, &sf, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(sf.nsnap, 1);
+		ck_assert_uint_eq(sf.snap[0].n, 1);
+		ck_assert_str_eq(sf.snap[0].c[0].name, "c64");
+		slabinfo_file_fini(&sf);
+		unlink(p3);
+		free(p3);
+	}
 	unlink(p1);
 	unlink(p2);
 	free(p1);
@@ -447,6 +461,47 @@ START_TEST(test_record_in_old_database)
 	db_close(db);
 	sim_workload_fini(&f.w);
 	unlink(path);
+	rmdir(dir);
+	free(dir);
+}
+END_TEST
+
+/* slabsim merge carries validations and their figures, each once, onto the merged trace ids. */
+START_TEST(test_merge_carries_validations)
+{
+	char *dir = tutil_tmpdir();
+	char shard[512], main_db[512], err[512];
+	struct db *db;
+	struct fixture f;
+	struct db_validation dv = { .slabinfo = "s", .policy = "slub", .cpus = 3, .seed = 1, .summary = "x" };
+	struct db_validation_row rows[2] = {
+		{ .cache = "c64", .cpu = -1, .figure = "switches", .real_value = 2, .sim_value = 3 },
+		{ .cache = NULL, .cpu = 1, .figure = "switches", .real_value = 1, .sim_value = 0 },
+	};
+	int64_t id = 0, added, skipped;
+	long n = -1;
+
+	snprintf(shard, sizeof(shard), "%s/shard.db", dir);
+	snprintf(main_db, sizeof(main_db), "%s/main.db", dir);
+	fixture_build(&f);
+	ck_assert_msg(db_open(shard, 0, &db, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(db_trace_id(db, &f.w, &dv.trace_id, err, sizeof(err)), 0);
+	ck_assert_msg(db_validation_record(db, &dv, rows, 2, &id, err, sizeof(err)) == 0, "%s", err);
+	db_close(db);
+	ck_assert_msg(db_open(main_db, 0, &db, err, sizeof(err)) == 0, "%s", err);
+	for (int pass = 0; pass < 2; pass++)	/* the second merge adds nothing */
+		ck_assert_msg(db_merge_shard(db, shard, &added, &skipped, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(db_exec_query(db, "SELECT count(*) FROM validation v JOIN trace t ON t.id = v.trace_id "
+				       "WHERE v.summary = 'x' AND v.cpus = 3", count_cb, &n, err, sizeof(err)), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(db_exec_query(db, "SELECT count(*) FROM validation_figure f JOIN validation v "
+				       "ON v.id = f.validation_id WHERE (f.cache = 'c64' AND f.sim_value = 3) "
+				       "OR (f.cpu = 1 AND f.real_value = 1)", count_cb, &n, err, sizeof(err)), 0);
+	ck_assert_int_eq(n, 2);
+	db_close(db);
+	sim_workload_fini(&f.w);
+	unlink(shard);
+	unlink(main_db);
 	rmdir(dir);
 	free(dir);
 }
@@ -609,6 +664,7 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_output_formats);
 	tcase_add_test(tc, test_slabinfo_errors);
 	tcase_add_test(tc, test_record_in_old_database);
+	tcase_add_test(tc, test_merge_carries_validations);
 	tcase_add_test(tc, test_capture_layout);
 	tcase_add_test(tc, test_capture_refusals);
 	tcase_add_test(real, test_head_mapping);

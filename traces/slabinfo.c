@@ -98,8 +98,8 @@ int slabinfo_read_file(const char *path, struct slabinfo_file *f, char *err, siz
 			ccap = 0;
 			continue;
 		}
-		if (!f->nsnap || line[0] == '#' || line[0] == '\n')
-			continue;
+		if (!f->nsnap || line[0] == '#' || !line[strspn(line, " \t\r\n")])
+			continue;	/* before the first snapshot, a comment, or blank */
 		s = &f->snap[f->nsnap - 1];
 		xgrow((void **)&s->c, &ccap, s->n + 1, sizeof(*s->c));
 		memset(&s->c[s->n], 0, sizeof(s->c[s->n]));
