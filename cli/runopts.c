@@ -104,6 +104,11 @@ static int runopts_parse_time(struct runopts *r, int ch, const char *arg, const 
 		m->sample_ns = (uint64_t)(d * 1e6);
 		r->sample_set = true;
 		return 0;
+	case 2017:
+		if (cli_parse_long(arg, 0, 1L << 30, &v) || (v && (v < 16 || v % 2)))
+			return runopts_bad(cmd, "--sample-max", arg, "expected 0 (keep every instant) or an even number from 16 up");
+		m->sample_max = (unsigned)v;
+		return 0;
 	case 2010:
 		if (cli_parse_long(arg, 0, LONG_MAX, &v))
 			return runopts_bad(cmd, "--seed", arg, "expected a non-negative whole number");

@@ -61,7 +61,8 @@ struct runopts {
 	{ "caches", required_argument, NULL, 2013 },               \
 	{ "strict", no_argument, NULL, 2014 },                     \
 	{ "warmup", required_argument, NULL, 2015 },               \
-	{ "initial-state", required_argument, NULL, 2016 }
+	{ "initial-state", required_argument, NULL, 2016 },        \
+	{ "sample-max", required_argument, NULL, 2017 }
 
 void runopts_init(struct runopts *r);
 /*

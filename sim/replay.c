@@ -265,6 +265,12 @@ static void replay_free(struct replay *r, unsigned cpu, const struct sim_event *
 }
 
 /* The warm-up is over at time now: statistics restart, the machine's state stays. */
+/* The memory sampler's period in cycles, before any thinning. */
+static uint64_t replay_sample_cycles(const struct sim_machine_config *c)
+{
+	return SIM_MAX((uint64_t)((double)c->sample_ns * c->ghz), 1u);
+}
+
 static void replay_restart(struct replay *r, sim_cycles_t now)
 {
 	if (r->warm)
@@ -272,6 +278,7 @@ static void replay_restart(struct replay *r, sim_cycles_t now)
 	r->warm = true;
 	r->done_at_restart = r->done;
 	sim_stats_restart(r->m->stats);
+	r->sample_cycles = replay_sample_cycles(&r->m->cfg);
 	for (size_t i = 0; i < r->nparked; i++) {
 		unsigned cpu = r->parked[i];
 
@@ -353,6 +360,11 @@ static void replay_loop(struct replay *r)
 		case EVK_SAMPLE:
 			sim_stats_sample(r->m->stats, replay_cycles_to_ns(r, ev.t));
 			engine_event_push(&r->q, ev.t + r->sample_cycles, UINT32_MAX, EVK_SAMPLE, 0);
+			if (r->m->cfg.sample_max && r->m->stats->ninstants >= r->m->cfg.sample_max) {
+				/* the instant just queued is the next of the doubled period */
+				sim_stats_sample_thin(r->m->stats);
+				r->sample_cycles *= 2;
+			}
 			break;
 		}
 		if (r->active && r->nblocked == r->active && !r->rc) {
@@ -458,7 +470,7 @@ static void replay_start(struct replay *r)
 	const struct sim_machine_config *c = &r->m->cfg;
 	uint64_t period_ns = r->ops->timer && r->ops->timer_period_ns ? r->ops->timer_period_ns(r->pol) : 0;
 
-	r->sample_cycles = SIM_MAX((uint64_t)((double)c->sample_ns * c->ghz), 1u);
+	r->sample_cycles = replay_sample_cycles(c);
 	r->cycles_per_trace_ns = c->timing == SIM_TIMING_CLOSED ? 0.0 : c->ghz / c->time_scale;
 	engine_event_push(&r->q, 0, UINT32_MAX, EVK_SAMPLE, 0);
 	if (period_ns) {

@@ -22,6 +22,7 @@ void sim_machine_config_defaults(struct sim_machine_config *c)
 	c->map = SIM_MAP_FOLD;
 	c->time_scale = 1.0;
 	c->sample_ns = 10 * 1000 * 1000;	/* 10 ms of simulated time */
+	c->sample_max = SIM_SAMPLE_MAX_DEFAULT;
 	/* zone_batchsize() gives 63 on large zones; high = 6 * batch as pcp defaults did */
 	c->pcp_batch = 63;
 	c->pcp_high = 6 * 63;
@@ -51,6 +52,8 @@ int sim_machine_config_check(const struct sim_machine_config *c, const char **wh
 		*why = "--time-scale must be positive";
 	else if (c->sample_ns < 1000)
 		*why = "--sample-ms must be at least 0.001";
+	else if (c->sample_max && (c->sample_max < 16 || c->sample_max % 2))
+		*why = "--sample-max must be 0 or an even number of at least 16";
 	else if (c->pcp_batch < 1 || c->pcp_high < c->pcp_batch)
 		*why = "pcp batch must be >= 1 and pcp high >= batch";
 	else
@@ -79,6 +82,8 @@ size_t sim_run_config_text(const struct sim_run_config *c, uint64_t trace_digest
 	    m->touch_lines, m->timing == SIM_TIMING_CLOSED ? "closed" : "trace",
 	    m->map == SIM_MAP_SPREAD ? "spread" : "fold", m->time_scale, m->sample_ns);
 	PUT("pcp_batch=%u\npcp_high=%u\nseed=%" PRIu64 "\n", m->pcp_batch, m->pcp_high, m->seed);
+	if (m->sample_max != SIM_SAMPLE_MAX_DEFAULT)
+		PUT("sample_max=%u\n", m->sample_max);
 	if (m->warmup_events || m->warmup_ns)
 		PUT("warmup_events=%" PRIu64 "\nwarmup_ns=%" PRIu64 "\n", m->warmup_events, m->warmup_ns);
 	for (int i = 0; i < SIM_COST_COUNT; i++)

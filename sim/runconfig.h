@@ -22,6 +22,13 @@ enum sim_cpu_map {
 
 #define SIM_MAX_PARAMS 16
 
+/*
+ * Default of sample_max: a series of 4096 to 8192 instants, enough for any
+ * plot, bounds the series' memory (72 bytes per row, a row per cache with
+ * memory and a total at each instant) whatever the trace's length.
+ */
+#define SIM_SAMPLE_MAX_DEFAULT 8192
+
 struct sim_machine_config {
 	unsigned ncpus;			/* simulated cpus (1 .. SIM_MAX_CPUS) */
 	unsigned nnodes;		/* NUMA nodes; cpus split into equal consecutive blocks */
@@ -33,6 +40,11 @@ struct sim_machine_config {
 	enum sim_cpu_map map;
 	double time_scale;		/* trace time is divided by this */
 	uint64_t sample_ns;		/* memory sampler period, simulated ns */
+	/*
+	 * Most sample instants the memory series keeps (0: every one): on
+	 * reaching it, every other instant is dropped and the period doubles.
+	 */
+	unsigned sample_max;
 	unsigned pcp_batch, pcp_high;	/* per-cpu page lists */
 	uint64_t seed;			/* the run's GSL RNG seed */
 	uint64_t warmup_events;		/* replayed, then every statistic restarts (0: none) */

@@ -135,6 +135,22 @@ void sim_stats_sample(struct sim_stats *s, uint64_t t_ns)
 			stats_sample_push(s, t_ns, (int32_t)c, row);
 	}
 	stats_sample_push(s, t_ns, -1, sim_stats_gauge(s, s->ncaches));
+	s->ninstants++;
+}
+
+void sim_stats_sample_thin(struct sim_stats *s)
+{
+	size_t instant = 0, kept = 0;
+
+	for (size_t i = 0; i < s->nsamples; i++) {
+		if (!(instant % 2))
+			s->samples[kept++] = s->samples[i];
+		if (s->samples[i].cache == -1)
+			instant++;
+	}
+	s->nsamples = kept;
+	s->ninstants = (s->ninstants + 1) / 2;
+	s->samples_thinned++;
 }
 
 uint64_t sim_stats_counter_total(const struct sim_stats *s, enum sim_counter c)
@@ -223,6 +239,8 @@ void sim_stats_restart(struct sim_stats *s)
 		s->lat_sum[k] = s->lat_n[k] = s->lat_max[k] = 0;
 	}
 	s->nsamples = 0;
+	s->ninstants = 0;
+	s->samples_thinned = 0;
 	s->stall_cycles = 0;
 	s->timer_runs = 0;
 }

@@ -76,6 +76,8 @@ struct sim_stats {
 	uint64_t lat_sum[SIM_LAT_COUNT], lat_n[SIM_LAT_COUNT], lat_max[SIM_LAT_COUNT];
 	struct sim_mem_sample *samples;
 	size_t nsamples, samples_cap;
+	size_t ninstants;		/* sample instants in samples: each ends with its total row */
+	unsigned samples_thinned;	/* times sim_stats_sample_thin() halved them */
 
 	/* run totals */
 	uint64_t events_replayed;	/* ALLOCs and FREEs given to the policy */
@@ -147,6 +149,13 @@ void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k,
 void sim_stats_restart(struct sim_stats *s);
 /* Appends one sample of every cache with memory and the total. */
 void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
+/*
+ * Drops every other sample instant, keeping the first, the third, ...:
+ * a series sampled every P becomes one sampled every 2P (the caller
+ * doubles its period; with an even number of instants the next one falls
+ * on the new period).
+ */
+void sim_stats_sample_thin(struct sim_stats *s);
 
 /* Name of a policy-registered cache, NULL for the trace's own caches. */
 static inline const char *sim_stats_extra_name(const struct sim_stats *s, unsigned cache)

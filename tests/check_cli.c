@@ -131,6 +131,8 @@ START_TEST(test_usage_errors)
 		{ "run --trace " SAMPLE " --policy slub --cpus 6 --nodes 4", "multiple of --nodes" },
 		{ "run --trace " SAMPLE " --policy slub --cost warp=3", "unknown cost name" },
 		{ "run --trace " SAMPLE " --policy slub --timing sometimes", "--timing" },
+		{ "run --trace " SAMPLE " --policy slub --sample-max 15", "--sample-max '15'" },
+		{ "sweep --trace " SAMPLE " --policy slub --sample-max 8 --db x.db", "--sample-max '8'" },
 		{ "validate --trace " SAMPLE, "--slabinfo" },
 		{ "validate --trace " SAMPLE " --slabinfo x --format xml", "--format 'xml'" },
 		{ "validate --trace " SAMPLE " --slabinfo x --seed minus", "--seed" },

@@ -128,6 +128,22 @@ START_TEST(test_books_balance)
 }
 END_TEST
 
+/* Everything but the memory series. */
+static bool stats_equal_but_series(const struct sim_stats *a, const struct sim_stats *b)
+{
+	size_t nc = (size_t)a->ncpus, nk = (size_t)a->ncaches;
+
+	return a->ncpus == b->ncpus && a->ncaches == b->ncaches &&
+	       !memcmp(a->counter_cpu, b->counter_cpu, nc * SIM_CNT_COUNT * sizeof(uint64_t)) &&
+	       !memcmp(a->counter_cache, b->counter_cache, nk * SIM_CNT_COUNT * sizeof(uint64_t)) &&
+	       !memcmp(a->lock_cpu, b->lock_cpu, nc * SIM_LOCK_CLASS_COUNT * sizeof(*a->lock_cpu)) &&
+	       !memcmp(a->touch_cache, b->touch_cache, nk * SIM_ORIGIN_COUNT * sizeof(*a->touch_cache)) &&
+	       !memcmp(a->gauge, b->gauge, (nk + 1) * SIM_GAUGE_COUNT * sizeof(*a->gauge)) &&
+	       !memcmp(a->lat_sum, b->lat_sum, sizeof(a->lat_sum)) &&
+	       a->end_cycles == b->end_cycles && a->stall_cycles == b->stall_cycles &&
+	       a->timer_runs == b->timer_runs;
+}
+
 static bool stats_equal(const struct sim_stats *a, const struct sim_stats *b)
 {
 	size_t nc = (size_t)a->ncpus, nk = (size_t)a->ncaches;
@@ -365,6 +381,72 @@ START_TEST(test_edge_cases)
 }
 END_TEST
 
+/* The first row of each sample instant of st, in *first (allocated), and their number. */
+static size_t series_instants(const struct sim_stats *st, size_t **first)
+{
+	size_t n = 0;
+
+	*first = malloc((st->ninstants + 1) * sizeof(**first));
+	ck_assert_ptr_nonnull(*first);
+	for (size_t i = 0; i < st->nsamples; i++)
+		if (!i || st->samples[i - 1].cache == -1)
+			(*first)[n++] = i;
+	ck_assert_uint_eq(n, st->ninstants);
+	(*first)[n] = st->nsamples;
+	return n;
+}
+
+/*
+ * A series bounded by sample_max is the unbounded one with every 2^k-th
+ * instant kept (k the times it was thinned) and the instant at the end;
+ * nothing else about the run changes.
+ */
+START_TEST(test_series_thinned)
+{
+	const struct sim_workload *w = trace_get(0);
+	const struct variant v = { "slub-classic", 4, 1, SIM_TIMING_TRACE };
+	const struct sim_policy_ops *ops;
+	struct sim_param_values pv;
+	struct sim_run_config cfg;
+	struct sim_stats *full = NULL, *thin = NULL;
+	size_t *ff, *tf, nfull, nthin;
+	char err[512];
+
+	config_for(&v, &cfg, &ops, &pv);
+	cfg.mach.sample_ns = SIM_MAX(sim_workload_duration_ns(w) / 1000, 1000);
+	cfg.mach.sample_max = 0;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &full, err, sizeof(err)), 0);
+	cfg.mach.sample_max = 16;
+	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &thin, err, sizeof(err)), 0);
+	ck_assert_msg(stats_equal_but_series(full, thin), "bounding the series should change nothing else");
+	nfull = series_instants(full, &ff);
+	nthin = series_instants(thin, &tf);
+	ck_assert_uint_eq(full->samples_thinned, 0);
+	ck_assert_uint_ge(nfull, 1000);
+	/*
+	 * Of the n instants of the sampler (the last instant of each series is
+	 * the one at the end), every 2^k-th is kept: ceil(n / 2^k) of them,
+	 * fewer than 16, since the series is halved on reaching 16; and
+	 * halved no more than that needs.
+	 */
+	ck_assert_uint_ge(thin->samples_thinned, 1);
+	ck_assert_uint_eq(nthin - 1, ((nfull - 1) + ((size_t)1 << thin->samples_thinned) - 1) >> thin->samples_thinned);
+	ck_assert_uint_lt(nthin - 1, 16);
+	ck_assert_uint_ge(((nfull - 1) + ((size_t)1 << (thin->samples_thinned - 1)) - 1) >> (thin->samples_thinned - 1), 16);
+	for (size_t i = 0; i < nthin; i++) {
+		size_t j = i + 1 < nthin ? i << thin->samples_thinned : nfull - 1, rows = tf[i + 1] - tf[i];
+
+		ck_assert_msg(j < nfull && ff[j + 1] - ff[j] == rows &&
+			      !memcmp(&thin->samples[tf[i]], &full->samples[ff[j]], rows * sizeof(*thin->samples)),
+			      "instant %zu of the bounded series should be instant %zu of the whole one", i, j);
+	}
+	free(ff);
+	free(tf);
+	sim_stats_destroy(full);
+	sim_stats_destroy(thin);
+}
+END_TEST
+
 Suite *invariants_suite(void)
 {
 	Suite *s = suite_create("invariants");
@@ -376,6 +458,7 @@ Suite *invariants_suite(void)
 	tcase_add_loop_test(tc, test_books_balance, 0, (int)(SIM_ARRAY_SIZE(traces) * SIM_ARRAY_SIZE(variants)));
 	tcase_add_test(tc, test_same_seed_same_result);
 	tcase_add_test(tc, test_warmup_restarts_statistics);
+	tcase_add_test(tc, test_series_thinned);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("edge cases");
 	tcase_set_timeout(tc, 600);
