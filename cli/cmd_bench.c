@@ -52,6 +52,8 @@ static void bench_usage(FILE *f)
 "           as a ratio to the bare replay, with the memory each replay took\n"
 "           above what was resident before it (peak resident set, reset before\n"
 "           each replay) and that memory per object live at the replay's peak;\n"
+"           last, the bare replay of the events read into memory beforehand,\n"
+"           the loop with no file to read, and the full models' ratios to it;\n"
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
 "           second and the speedup (skipped with --no-sweep).\n"
@@ -303,11 +305,11 @@ static int bench_replays(const struct runopts *ro, const char *path)
 		return -1;
 	printf(" %8.3f %9.1f\n", whole.rate / bare.rate, whole.mem_kib / 1024.0);
 	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
-	       " the native file, as 'slabsim run' does, and checks its checksum and digest; mem: its peak\n"
-	       " resident set above the resident set before the replay, all of it: the machine model, the\n"
-	       " object table, the events read ahead, the read buffer, the memory time series; B/live: that\n"
-	       " memory per object live at the replay's peak; read ahead: most events read from the file ahead\n"
-	       " of the cpu that runs them, at once.\n"
+	       " the native file, as 'slabsim run' does, and checks its checksum; mem: its peak resident set\n"
+	       " above the resident set before the replay, all of it: the machine model, the object table,\n"
+	       " the events read ahead, the read buffer, the memory time series; B/live: that memory per\n"
+	       " object live at the replay's peak; read ahead: most events read from the file ahead of the\n"
+	       " cpu that runs them, at once.\n"
 	       " bare, in memory: the bare replay of the events read into memory first (reading not timed,\n"
 	       " mem includes them, 48 B per event); against it the full models run at %.3f to %.3f)\n",
 	       lo * bare.rate / whole.rate, hi * bare.rate / whole.rate);
