@@ -52,8 +52,9 @@ static void bench_usage(FILE *f)
 "           as a ratio to the bare replay, with the memory each replay took\n"
 "           above what was resident before it (peak resident set, reset before\n"
 "           each replay) and that memory per object live at the replay's peak;\n"
-"           last, the bare replay of the events read into memory beforehand,\n"
-"           the loop with no file to read, and the full models' ratios to it;\n"
+"           then the same replays of the events read into memory beforehand\n"
+"           (the model's cost with no file to read), in events per second and\n"
+"           as a ratio to the bare one;\n"
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
 "           second and the speedup (skipped with --no-sweep).\n"
@@ -136,14 +137,15 @@ struct bench_result {
 enum bench_kind {
 	BENCH_FULL,		/* the full model, streamed */
 	BENCH_BARE,		/* the bare replay, streamed */
-	BENCH_BARE_WHOLE,	/* the bare replay of the events loaded whole beforehand (not timed) */
+	BENCH_FULL_WHOLE,	/* the full model on the events loaded whole beforehand (not timed) */
+	BENCH_BARE_WHOLE,	/* the bare replay of them */
 };
 
 /* The replay itself, in the child process of bench_one(). */
 static void bench_child(const char *path, const struct runopts *ro, unsigned k, enum bench_kind kind,
 			struct bench_result *res)
 {
-	struct sim_replay_opts opts = { .bare = kind != BENCH_FULL };
+	struct sim_replay_opts opts = { .bare = kind == BENCH_BARE || kind == BENCH_BARE_WHOLE };
 	struct trace_native_source *ns = NULL;
 	struct sim_workload w;
 	struct sim_run_config cfg;
@@ -156,7 +158,7 @@ static void bench_child(const char *path, const struct runopts *ro, unsigned k, 
 
 	runopts_run_config(ro, k, &cfg);
 	sim_workload_init(&w);
-	if (kind == BENCH_BARE_WHOLE) {
+	if (kind == BENCH_FULL_WHOLE || kind == BENCH_BARE_WHOLE) {
 		rc = trace_native_read(path, &w, NULL, err, sizeof(err));
 		t0 = bench_now();
 		if (!rc)
@@ -277,11 +279,31 @@ static void bench_import(const struct runopts *ro, const struct sim_workload *w,
 	unlink(path);
 }
 
+/* The full model of every listed policy against the bare replay, each with the events in memory. */
+static int bench_replays_whole(const struct runopts *ro, const char *path)
+{
+	struct bench_result bare, full;
+
+	printf("\n%-16s %12s %9s %13s %8s\n", "in memory", "events", "seconds", "events/s", "vs bare");
+	if (bench_one("bare replay", path, ro, 0, BENCH_BARE_WHOLE, &bare))
+		return -1;
+	printf(" %8s\n", "1.000");
+	for (unsigned k = 0; k < ro->npol; k++) {
+		const struct runopts_policy *p = &ro->pol[k];
+
+		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL_WHOLE, &full))
+			return -1;
+		printf(" %8.3f\n", full.rate / bare.rate);
+	}
+	printf("(the same replays of the events read into memory first, the reading not timed: the model's\n"
+	       " cost with no file to read)\n");
+	return 0;
+}
+
 /* The full model of every listed policy against the bare replay, each streamed from path. */
 static int bench_replays(const struct runopts *ro, const char *path)
 {
-	struct bench_result bare, whole, full;
-	double lo = 0, hi = 0;
+	struct bench_result bare, full;
 
 	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s %10s\n", "replay", "events", "seconds", "events/s",
 	       "vs bare", "mem MiB", "peak live", "B/live", "read ahead");
@@ -290,30 +312,20 @@ static int bench_replays(const struct runopts *ro, const char *path)
 	printf(" %8s %9.1f\n", "1.000", bare.mem_kib / 1024.0);
 	for (unsigned k = 0; k < ro->npol; k++) {
 		const struct runopts_policy *p = &ro->pol[k];
-		double r;
 
 		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL, &full))
 			return -1;
-		r = full.rate / bare.rate;
-		lo = k ? SIM_MIN(lo, r) : r;
-		hi = k ? SIM_MAX(hi, r) : r;
-		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 "\n", r, full.mem_kib / 1024.0,
+		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 "\n", full.rate / bare.rate, full.mem_kib / 1024.0,
 		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0,
 		       full.read_ahead);
 	}
-	if (bench_one("bare, in memory", path, ro, 0, BENCH_BARE_WHOLE, &whole))
-		return -1;
-	printf(" %8.3f %9.1f\n", whole.rate / bare.rate, whole.mem_kib / 1024.0);
 	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
 	       " the native file, as 'slabsim run' does, and checks its checksum; mem: its peak resident set\n"
 	       " above the resident set before the replay, all of it: the machine model, the object table,\n"
 	       " the events read ahead, the read buffer, the memory time series; B/live: that memory per\n"
 	       " object live at the replay's peak; read ahead: most events read from the file ahead of the\n"
-	       " cpu that runs them, at once.\n"
-	       " bare, in memory: the bare replay of the events read into memory first (reading not timed,\n"
-	       " mem includes them, 48 B per event); against it the full models run at %.3f to %.3f)\n",
-	       lo * bare.rate / whole.rate, hi * bare.rate / whole.rate);
-	return 0;
+	       " cpu that runs them, at once)\n");
+	return bench_replays_whole(ro, path);
 }
 
 /* Runs one sweep of the native trace on jobs workers into db; its wall time or a negative value. */

@@ -642,7 +642,7 @@ START_TEST(test_bench_prints_every_figure)
 {
 	struct result *r = xmalloc(sizeof(*r));
 	static const char *const want[] = {
-		"import ", " MB/s", "bare replay", "\nbare, in memory ", "\nslub ", "\npcarray ", "\nsheaves ", "peak live", "B/live", "read ahead",
+		"import ", " MB/s", "bare replay", "\nin memory ", "\nslub ", "\npcarray ", "\nsheaves ", "peak live", "B/live", "read ahead",
 		"sweep    6 runs on 1 worker", "sweep    6 runs on 2 workers", "2 workers / 1 worker",
 		"peak resident set of the process",
 	};
