@@ -264,13 +264,13 @@ static void replay_free(struct replay *r, unsigned cpu, const struct sim_event *
 	m->cpu[cpu].clock = op.now;
 }
 
-/* The warm-up is over at time now: statistics restart, the machine's state stays. */
 /* The memory sampler's period in cycles, before any thinning. */
 static uint64_t replay_sample_cycles(const struct sim_machine_config *c)
 {
 	return SIM_MAX((uint64_t)((double)c->sample_ns * c->ghz), 1u);
 }
 
+/* The warm-up is over at time now: statistics restart, the machine's state stays. */
 static void replay_restart(struct replay *r, sim_cycles_t now)
 {
 	if (r->warm)
