@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "sim/xalloc.h"
 
 #define CHUNK_BYTES ((size_t)PENDING_CHUNK * sizeof(struct pending))
+/* the bytes of an event up to its tail padding, which a spill must not write unset */
+#define EVENT_FIELD_BYTES (offsetof(struct sim_event, pad) + sizeof(((struct sim_event *)0)->pad))
 
 struct pending_chunk {
 	struct pending_chunk *next;
@@ -118,10 +121,14 @@ static void pending_chunk_add(struct pending_queue *q, struct pending_fifo *f)
 void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq)
 {
 	struct pending_fifo *f = &q->cpu[cpu];
+	struct pending *p;
 
 	if (!f->last || f->last->n == PENDING_CHUNK)
 		pending_chunk_add(q, f);
-	f->last->ev[f->last->n++] = (struct pending){ .e = *e, .seq = seq };
+	p = &f->last->ev[f->last->n++];
+	memset(p, 0, sizeof(*p));
+	memcpy(&p->e, e, EVENT_FIELD_BYTES);
+	p->seq = seq;
 	f->n++;
 	q->n++;
 	q->peak = SIM_MAX(q->peak, q->n);
