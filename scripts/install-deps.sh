@@ -6,7 +6,7 @@ set -e
 PKGS="build-essential autoconf automake pkg-config libgsl-dev libsqlite3-dev check \
 zlib1g-dev liblzma-dev gnuplot-nox sqlite3 xz-utils \
 libtracecmd-dev libtraceevent-dev libtracefs-dev parallel procps \
-chromium chromium-driver curl"
+chromium chromium-driver curl groff-base"
 
 missing=""
 for p in $PKGS; do
