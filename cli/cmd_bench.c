@@ -66,7 +66,8 @@ static void bench_usage(FILE *f)
 "  -t, --trace FILE    trace to repeat\n"
 "  -p, --policy LIST   policies or presets, comma-separated, or 'all' (default)\n"
 "      --no-sweep      skip the sweep figures\n"
-"  plus the machine and time options of 'slabsim run' (--cpus, --set, ...)\n"
+"  plus the options of 'slabsim run' that shape a replay (--cpus, --set,\n"
+"  --timing, --replicate, --window, ...)\n"
 "  -h, --help          show this help\n", BENCH_SWEEP_RUNS);
 }
 
