@@ -96,6 +96,9 @@ static const char stats_help[] =
 	"\n"
 	"Analyse the trace FILE (any format 'slabsim trace import' reads, or a\n"
 	"native file): what a replay will ask of an allocator, before replaying it.\n"
+	"A native FILE is read in passes and never held whole: memory follows the\n"
+	"live objects, not the trace's length; other formats (and --strict) are\n"
+	"loaded into memory first.\n"
 	"\n"
 	"Sections (--table selects some):\n"
 	"  summary    source, format, generator or kernel, duration, CPUs, events\n"
@@ -486,33 +489,81 @@ static int stats_parse(int argc, char **argv, const char *ctx, struct stats_args
 	return trace_one_operand(argc, argv, ctx, "trace file", &a->path);
 }
 
-/* Computes the statistics; prints what is wrong with the options for this trace. */
-static int stats_compute(const char *ctx, const struct sim_workload *w, const struct stats_args *a,
+/*
+ * Computes the statistics over passes; prints what is wrong with the
+ * options for this trace, or why a pass could not read it.
+ */
+static int stats_compute(const char *ctx, struct sim_passes *p, const struct stats_args *a,
 			 struct trace_stats *s)
 {
+	char err[1024];
 	int ret;
 
 	memset(s, 0, sizeof(*s));	/* finalizable on every path */
-	if (a->so.nodes > w->ncpus) {
+	if (a->so.nodes > p->w->ncpus) {
 		cli_error("%s: --nodes %u: the trace has only %u CPUs (every node needs one)", ctx, a->so.nodes,
-			  w->ncpus);
+			  p->w->ncpus);
 		return CLI_EXIT_USAGE;
 	}
-	ret = trace_stats_compute_ex(w, &a->so, s);
+	ret = trace_stats_compute_passes(p, &a->so, s, err, sizeof(err));
 	if (ret == -E2BIG) {
-		uint64_t span = w->nev ? w->ev[w->nev - 1].t_ns - w->ev[0].t_ns : 0;
-
 		cli_error("%s: --interval %s ns makes more than %u steps over the trace's %.3f s; choose a longer one",
-			  ctx, trace_fmt_count(a->so.interval_ns).s, TRACE_STATS_MAX_SAMPLES, (double)span / 1e9);
+			  ctx, trace_fmt_count(a->so.interval_ns).s, TRACE_STATS_MAX_SAMPLES,
+			  (double)s->duration_ns / 1e9);
 		return CLI_EXIT_USAGE;
 	}
+	if (ret && err[0])
+		cli_error("%s: %s", ctx, err);
 	return ret ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+static void stats_print(struct sim_passes *p, const struct trace_load_info *info, const struct stats_args *a,
+			const struct trace_stats *s)
+{
+	struct trace_report r = { .w = p->w, .info = info, .s = s, .o = &a->ro };
+
+	trace_report_print(stdout, &r);
+}
+
+/*
+ * A native file is read pass by pass, never held: memory follows the live
+ * objects.  Anything else (text, trace.dat, standard input, or --strict,
+ * whose checks run at load) is loaded whole first.
+ */
+static int stats_native(const char *ctx, const struct stats_args *a, struct trace_stats *s)
+{
+	struct trace_load_info info = { 0 };
+	struct trace_native_info ni;
+	struct trace_native_passes *np;
+	struct sim_workload w;
+	char err[1024];
+	int ret;
+
+	sim_workload_init(&w);
+	np = trace_native_passes_open(a->path, &w, &ni, err, sizeof(err));
+	if (!np) {
+		cli_error("%s: %s", ctx, err);
+		sim_workload_fini(&w);
+		return CLI_EXIT_FAIL;
+	}
+	info.native_version = ni.version;
+	snprintf(info.origin, sizeof(info.origin), "%s", ni.source);
+	snprintf(info.origin_format, sizeof(info.origin_format), "%s", ni.format);
+	ret = stats_compute(ctx, trace_native_passes_get(np), a, s);
+	if (!ret) {
+		info.events = s->events;
+		stats_print(trace_native_passes_get(np), &info, a, s);
+	}
+	trace_native_passes_close(np);
+	sim_workload_fini(&w);
+	return ret;
 }
 
 static int trace_stats_cmd(int argc, char **argv)
 {
 	const char *ctx = "trace stats";
 	struct trace_load_info info;
+	struct sim_passes_mem pm;
 	struct sim_workload w;
 	struct trace_stats s;
 	struct stats_args a;
@@ -520,17 +571,21 @@ static int trace_stats_cmd(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
+	memset(&s, 0, sizeof(s));
+	if (!a.strict && trace_native_path_is_native(a.path)) {
+		ret = stats_native(ctx, &a, &s);
+		trace_stats_fini(&s);
+		return ret;
+	}
 	sim_workload_init(&w);
 	if (trace_load_cli(ctx, a.path, NULL, &w, &info, false, a.strict)) {
 		sim_workload_fini(&w);
 		return CLI_EXIT_FAIL;
 	}
-	ret = stats_compute(ctx, &w, &a, &s);
-	if (!ret) {
-		struct trace_report r = { .w = &w, .info = &info, .s = &s, .o = &a.ro };
-
-		trace_report_print(stdout, &r);
-	}
+	sim_passes_mem_init(&pm, &w);
+	ret = stats_compute(ctx, &pm.p, &a, &s);
+	if (!ret)
+		stats_print(&pm.p, &info, &a, &s);
 	trace_stats_fini(&s);
 	sim_workload_fini(&w);
 	return ret;

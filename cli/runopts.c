@@ -362,25 +362,6 @@ int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, co
 	return 0;
 }
 
-static bool runopts_is_native(const char *path)
-{
-	struct trace_input *in;
-	const void *head;
-	char err[1024];
-	ssize_t n;
-	bool native;
-
-	if (!strcmp(path, "-"))
-		return false;	/* read once: cannot be reopened for each replay */
-	in = trace_input_open(path, err, sizeof(err));
-	if (!in)
-		return false;	/* the loader reports it */
-	n = trace_input_peek(in, &head, TRACE_NATIVE_MAGIC_LEN);
-	native = n > 0 && trace_native_is_native(head, (size_t)n);
-	trace_input_close(in);
-	return native;
-}
-
 static bool runopts_reshapes(const struct trace_reshape *rs)
 {
 	return trace_reshape_filters(rs) || (rs->time_scale > 0 && rs->time_scale != 1.0) || rs->cpus ||
@@ -448,7 +429,7 @@ static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool
 int runopts_trace_open(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet, const char *cmd)
 {
 	memset(t, 0, sizeof(*t));
-	if (r->initial_state || r->strict || !runopts_is_native(r->trace))
+	if (r->initial_state || r->strict || !trace_native_path_is_native(r->trace))
 		return runopts_load_trace(r, &t->w, quiet, cmd);
 	if (runopts_trace_stream(r, t, complete, cmd)) {
 		runopts_trace_close(t);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* source.c - the event source over a workload in memory (see source.h). */
+/* source.c - the event source and the passes over a workload in memory (see source.h). */
 #include "config.h"
+
+#include <errno.h>
 
 #include "sim/source.h"
 
@@ -33,4 +35,40 @@ int sim_source_drain(struct sim_source *s, char *err, size_t errlen)
 	while ((rc = s->next(s, &e, err, errlen)) > 0)
 		;
 	return rc;
+}
+
+int sim_passes_walk(struct sim_passes *p, void (*visit)(void *ctx, const struct sim_event *e), void *ctx,
+		    char *err, size_t errlen)
+{
+	struct sim_source *s = p->open(p, err, errlen);
+	struct sim_event e;
+	int rc;
+
+	if (!s)
+		return -EIO;
+	p->npasses++;
+	while ((rc = s->next(s, &e, err, errlen)) > 0)
+		visit(ctx, &e);
+	p->close(p);
+	return rc;
+}
+
+static struct sim_source *passes_mem_open(struct sim_passes *p, char *err, size_t errlen)
+{
+	struct sim_passes_mem *pm = p->priv;
+
+	(void)err;
+	(void)errlen;
+	sim_source_mem_init(&pm->m, p->w);
+	return &pm->m.src;
+}
+
+static void passes_mem_close(struct sim_passes *p)
+{
+	(void)p;
+}
+
+void sim_passes_mem_init(struct sim_passes_mem *pm, const struct sim_workload *w)
+{
+	pm->p = (struct sim_passes){ .w = w, .open = passes_mem_open, .close = passes_mem_close, .priv = pm };
 }

@@ -49,4 +49,34 @@ void sim_source_mem_init(struct sim_source_mem *m, const struct sim_workload *w)
  */
 int sim_source_drain(struct sim_source *s, char *err, size_t errlen);
 
+/*
+ * A trace read from its start once per pass, for an analysis that needs
+ * more than one pass and must not hold the events (trace stats): each pass
+ * opens a source, reads it to its end and closes it.  Over a workload in
+ * memory a pass is a loop over its events; over a native file
+ * (traces/native.h) each pass reads the file again.
+ */
+struct sim_passes {
+	const struct sim_workload *w;	/* the trace without its events, as sim_source.w */
+	struct sim_source *(*open)(struct sim_passes *p, char *err, size_t errlen);
+	void (*close)(struct sim_passes *p);
+	void *priv;
+	unsigned npasses;		/* passes begun */
+};
+
+/*
+ * One pass: visit(ctx, e) for every event, in trace order.  0, or the
+ * source's negative errno with its message (naming the file) in err.
+ */
+int sim_passes_walk(struct sim_passes *p, void (*visit)(void *ctx, const struct sim_event *e), void *ctx,
+		    char *err, size_t errlen);
+
+/* Passes over the events of w in memory; w must outlive them.  Nothing to free. */
+struct sim_passes_mem {
+	struct sim_passes p;
+	struct sim_source_mem m;
+};
+
+void sim_passes_mem_init(struct sim_passes_mem *pm, const struct sim_workload *w);
+
 #endif

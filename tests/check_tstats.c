@@ -4,8 +4,9 @@
  * ("slabsim trace stats", cli/trace_report*.c): per-cache and per-site
  * rows, fragmentation, ping-pong, the CPU matrix, cross-node allocations
  * apart from cross-CPU frees, lifetime quantiles, the live series, the
- * sort keys and --top, CSV and JSON that parse, and the figures of the
- * bundled capture against traces/samples/README.md.
+ * sort keys and --top, CSV and JSON that parse, the figures of the
+ * bundled capture against traces/samples/README.md, and the same figures
+ * from a native file read pass by pass as from the trace in memory.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
 #include "traces/load.h"
+#include "traces/native.h"
 #include "traces/resolve.h"
 #include "traces/tstats.h"
 
@@ -771,6 +773,186 @@ START_TEST(test_real_fork_exec_figures)
 }
 END_TEST
 
+/* ---- passes over a native file ----------------------------------------------------------- */
+
+#define TS_SAME(field) \
+	ck_assert_msg(a->field == b->field, #field " should be the same read in passes as in memory (%s)", what)
+#define TS_SAME_MEM(field, n) \
+	ck_assert_msg(!memcmp(a->field, b->field, (n) * sizeof(*a->field)), \
+		      #field " should be the same read in passes as in memory (%s)", what)
+
+static void ts_assert_same_hist(const gsl_histogram *a, const gsl_histogram *b, const char *what)
+{
+	ck_assert_msg((a == NULL) == (b == NULL), "both or neither should have a histogram (%s)", what);
+	if (a)
+		ck_assert_msg(gsl_histogram_equal_bins_p(a, b) && !memcmp(a->bin, b->bin, a->n * sizeof(double)),
+			      "the lifetime histograms should be the same (%s)", what);
+}
+
+/* Every figure of s, field by field. */
+static void ts_assert_same(const struct trace_stats *a, const struct trace_stats *b, const char *what)
+{
+	TS_SAME(events);
+	TS_SAME(t_first_ns);
+	TS_SAME(duration_ns);
+	TS_SAME(ncpus);
+	TS_SAME(ncaches);
+	TS_SAME(nsites);
+	TS_SAME(allocs);
+	TS_SAME(live_end);
+	TS_SAME(live_bytes_end);
+	TS_SAME(peak_live_objs);
+	TS_SAME(peak_live_bytes);
+	TS_SAME(peak_live_bytes_t_ns);
+	TS_SAME(pages_live_end);
+	TS_SAME(page_free_unseen);
+	TS_SAME(page_alloc_live);
+	TS_SAME(nsamples);
+	TS_SAME_MEM(by_type, TRACE_ST_NTYPES);
+	TS_SAME_MEM(anomaly, SIM_AN_COUNT);
+	TS_SAME_MEM(cpu, a->ncpus);
+	TS_SAME_MEM(cache, a->ncaches);
+	TS_SAME_MEM(site, a->nsites);
+	TS_SAME_MEM(matrix, (size_t)a->ncpus * a->ncpus);
+	TS_SAME_MEM(kind, TRACE_SK_NKINDS);
+	TS_SAME_MEM(series, a->nsamples);
+	ck_assert_msg(!memcmp(&a->slab, &b->slab, sizeof(a->slab)), "slab pairs (%s)", what);
+	ck_assert_msg(!memcmp(&a->pre, &b->pre, sizeof(a->pre)), "slabs from before the trace (%s)", what);
+	ck_assert_msg(a->life.n == b->life.n && a->life.censored == b->life.censored &&
+		      a->life.max_ns == b->life.max_ns && a->life.max_events == b->life.max_events &&
+		      a->life.mean_ns == b->life.mean_ns && a->life.mean_events == b->life.mean_events &&
+		      !memcmp(a->life.p_ns, b->life.p_ns, sizeof(a->life.p_ns)) &&
+		      !memcmp(a->life.p_events, b->life.p_events, sizeof(a->life.p_events)),
+		      "the lifetime figures should be the same (%s)", what);
+	ts_assert_same_hist(a->life.ns, b->life.ns, what);
+	ts_assert_same_hist(a->life.events, b->life.events, what);
+}
+
+/* path loaded whole, and written as a native file (caller unlinks and frees it). */
+static char *ts_native_of(const char *rel, struct sim_workload *w)
+{
+	char err[1024], *out = tutil_tmpfile(".slabsimt", "", 0);
+
+	sim_workload_init(w);
+	ck_assert_msg(trace_load(tutil_srcpath(rel), w, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(trace_native_write(w, out, err, sizeof(err)) == 0, "%s", err);
+	return out;
+}
+
+/*
+ * trace stats over a native file, pass by pass and never holding the
+ * events, gives every figure the workload in memory gives: rows, matrix,
+ * series, lifetimes and the slabs from before the trace, on both samples,
+ * with one node and two and a fine series.
+ */
+START_TEST(test_passes_native_same_as_memory)
+{
+	static const char *const rel[] = {
+		"traces/samples/fork_exec-head.trace.xz", "traces/samples/file_churn-head.trace.xz",
+	};
+	static const struct trace_stats_opts opts[] = { { 1, 100000000ull }, { 2, 1000000ull } };
+
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(rel); i++) {
+		struct sim_workload w, hw;
+		struct trace_native_info ni;
+		char err[1024], *path = ts_native_of(rel[i], &w);
+
+		sim_workload_init(&hw);
+		struct trace_native_passes *np = trace_native_passes_open(path, &hw, &ni, err, sizeof(err));
+
+		ck_assert_msg(np != NULL, "%s", err);
+		ck_assert_uint_eq(hw.ncpus, w.ncpus);
+		ck_assert_uint_eq(hw.nobjs, w.nobjs);
+		for (size_t k = 0; k < SIM_ARRAY_SIZE(opts); k++) {
+			struct sim_passes *p = trace_native_passes_get(np);
+			struct trace_stats a, b;
+			unsigned before = p->npasses;
+
+			ck_assert_int_eq(trace_stats_compute_ex(&w, &opts[k], &a), 0);
+			ck_assert_msg(trace_stats_compute_passes(p, &opts[k], &b, err, sizeof(err)) == 0, "%s", err);
+			ts_assert_same(&a, &b, rel[i]);
+			ck_assert_msg(a.pre.known, "the sample's direct map should be inferred (%s)", rel[i]);
+			/* span, statistics, votes, scores, classification */
+			ck_assert_uint_eq(p->npasses - before, 5);
+			trace_stats_fini(&a);
+			trace_stats_fini(&b);
+		}
+		trace_native_passes_close(np);
+		sim_workload_fini(&hw);
+		sim_workload_fini(&w);
+		unlink(path);
+		free(path);
+	}
+}
+END_TEST
+
+/* Without page events the direct map cannot be inferred: no pass is spent on scores or classes. */
+START_TEST(test_passes_skip_preslab_without_pages)
+{
+	struct sim_workload w;
+	struct sim_passes_mem pm;
+	struct trace_stats s;
+	char err[256];
+
+	ts_uniform_workload(&w, 200);
+	sim_passes_mem_init(&pm, &w);
+	ck_assert_int_eq(trace_stats_compute_passes(&pm.p, NULL, &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(pm.p.npasses, 3);
+	ck_assert(!s.pre.known);
+	ck_assert_uint_eq(s.events, w.nev);
+	trace_stats_fini(&s);
+	sim_workload_fini(&w);
+}
+END_TEST
+
+/*
+ * A native file damaged after its header: the pass that reaches the end
+ * reports the checksum by the file's name, trace stats prints nothing
+ * and fails, and every later pass would say the same.
+ */
+START_TEST(test_passes_damaged_native)
+{
+	struct sim_workload w, hw;
+	struct trace_native_info ni;
+	struct trace_stats s;
+	struct ts_result r;
+	char err[1024], args[1200], *path = ts_native_of("traces/samples/fork_exec-head.trace.xz", &w);
+	FILE *f = fopen(path, "r+b");
+	long size;
+	int c;
+
+	ck_assert(f != NULL);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	ck_assert_int_eq(fseek(f, size / 2, SEEK_SET), 0);
+	c = fgetc(f);
+	ck_assert_int_eq(fseek(f, size / 2, SEEK_SET), 0);
+	fputc(c ^ 0x40, f);
+	fclose(f);
+
+	sim_workload_init(&hw);
+	struct trace_native_passes *np = trace_native_passes_open(path, &hw, &ni, err, sizeof(err));
+
+	ck_assert_msg(np != NULL, "the header is sound: %s", err);
+	ck_assert_int_lt(trace_stats_compute_passes(trace_native_passes_get(np), NULL, &s, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, path) && strstr(err, "checksum"), "the error should name the file and the checksum: %s",
+		      err);
+	trace_stats_fini(&s);
+	trace_native_passes_close(np);
+	sim_workload_fini(&hw);
+
+	snprintf(args, sizeof(args), "trace stats '%s'", path);
+	ts_run(&r, args);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(!r.out[0], "nothing should be printed for a damaged trace: %s", r.out);
+	ck_assert_msg(strstr(r.err, "trace stats:") && strstr(r.err, "checksum"), "stderr: %s", r.err);
+	free(r.out);
+	sim_workload_fini(&w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *tstats_suite(void)
 {
 	Suite *s = suite_create("tstats");
@@ -795,6 +977,9 @@ Suite *tstats_suite(void)
 	tcase_add_test(cli, test_cli_csv);
 	tcase_set_timeout(cli, 60);
 	tcase_add_test(real, test_real_fork_exec_figures);
+	tcase_add_test(real, test_passes_native_same_as_memory);
+	tcase_add_test(real, test_passes_skip_preslab_without_pages);
+	tcase_add_test(real, test_passes_damaged_native);
 	tcase_set_timeout(real, 120);
 	suite_add_tcase(s, rows);
 	suite_add_tcase(s, time);

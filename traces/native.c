@@ -775,6 +775,86 @@ void trace_native_source_close(struct trace_native_source *s)
 	free(s);
 }
 
+bool trace_native_path_is_native(const char *path)
+{
+	struct trace_input *in;
+	const void *head;
+	char err[1024];
+	ssize_t n;
+	bool native;
+
+	if (!strcmp(path, "-"))
+		return false;
+	in = trace_input_open(path, err, sizeof(err));
+	if (!in)
+		return false;
+	n = trace_input_peek(in, &head, TRACE_NATIVE_MAGIC_LEN);
+	native = n > 0 && trace_native_is_native(head, (size_t)n);
+	trace_input_close(in);
+	return native;
+}
+
+/* ---- passes ---------------------------------------------------------------------------- */
+
+struct trace_native_passes {
+	struct sim_passes p;
+	char *path;
+	struct sim_workload pw;		/* the current pass's copy of the header */
+	struct trace_native_source *cur;
+};
+
+static struct sim_source *np_open(struct sim_passes *p, char *err, size_t errlen)
+{
+	struct trace_native_passes *np = p->priv;
+
+	sim_workload_init(&np->pw);
+	np->cur = trace_native_source_open(np->path, &np->pw, NULL, err, errlen);
+	if (!np->cur) {
+		sim_workload_fini(&np->pw);
+		return NULL;
+	}
+	return &np->cur->src;
+}
+
+static void np_close(struct sim_passes *p)
+{
+	struct trace_native_passes *np = p->priv;
+
+	trace_native_source_close(np->cur);
+	np->cur = NULL;
+	sim_workload_fini(&np->pw);
+}
+
+struct trace_native_passes *trace_native_passes_open(const char *path, struct sim_workload *w,
+						     struct trace_native_info *info, char *err, size_t errlen)
+{
+	struct trace_native_source *s = trace_native_source_open(path, w, info, err, errlen);
+	struct trace_native_passes *np;
+
+	if (!s)
+		return NULL;
+	trace_native_source_close(s);
+	np = xcalloc(1, sizeof(*np));
+	np->path = xstrdup(path);
+	np->p = (struct sim_passes){ .w = w, .open = np_open, .close = np_close, .priv = np };
+	return np;
+}
+
+struct sim_passes *trace_native_passes_get(struct trace_native_passes *np)
+{
+	return &np->p;
+}
+
+void trace_native_passes_close(struct trace_native_passes *np)
+{
+	if (!np)
+		return;
+	if (np->cur)
+		np_close(&np->p);
+	free(np->path);
+	free(np);
+}
+
 int trace_native_read(const char *path, struct sim_workload *w, struct trace_native_info *info,
 		      char *err, size_t errlen)
 {

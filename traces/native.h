@@ -47,6 +47,12 @@ struct trace_native_info {
 
 /* True when the first bytes (n >= 8) carry the native magic. */
 bool trace_native_is_native(const void *head, size_t n);
+/*
+ * True when path names a file (not "-": standard input cannot be read
+ * twice) that opens and begins with the native magic; the readers report
+ * what else may be wrong with it.
+ */
+bool trace_native_path_is_native(const char *path);
 
 /*
  * Writes w (resolved: oids set, digest computed) to path through a
@@ -109,5 +115,18 @@ struct trace_native_source *trace_native_source_open(const char *path, struct si
 						     struct trace_native_info *info, char *err, size_t errlen);
 struct sim_source *trace_native_source_get(struct trace_native_source *s);
 void trace_native_source_close(struct trace_native_source *s);
+
+/*
+ * Passes over the native file path (sim_passes): w and info are read from
+ * its header now, as trace_native_source_open() reads them (w freshly
+ * sim_workload_init()ed, finalized by the caller after close), and each
+ * pass opens the file again and checks it to its trailer.  NULL with the
+ * message in err when the file cannot be opened.
+ */
+struct trace_native_passes;
+struct trace_native_passes *trace_native_passes_open(const char *path, struct sim_workload *w,
+						     struct trace_native_info *info, char *err, size_t errlen);
+struct sim_passes *trace_native_passes_get(struct trace_native_passes *np);
+void trace_native_passes_close(struct trace_native_passes *np);
 
 #endif /* SLABSIM_TRACES_NATIVE_H */

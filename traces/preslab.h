@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/source.h"
 #include "sim/workload.h"
 
 struct trace_preslab {
@@ -35,5 +36,11 @@ struct trace_preslab {
 };
 
 void trace_preslab_compute(const struct sim_workload *w, struct trace_preslab *p);
+/*
+ * The same over passes that need not hold the events (three passes; memory
+ * follows the pages the trace allocates).  0, or the negative errno of a
+ * pass that could not read the trace, its message in err and *p zeroed.
+ */
+int trace_preslab_compute_passes(struct sim_passes *ps, struct trace_preslab *p, char *err, size_t errlen);
 
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tstats.c - statistics of a loaded workload (see tstats.h): one walk over
- * the events in trace order, keeping per object what its free needs (cpu,
- * time, slab-event ordinal, bytes, call site), plus a pre-pass that finds
- * the time span the histograms and the series must cover.
+ * tstats.c - statistics of a trace (see tstats.h): one pass over the
+ * events in trace order, keeping per live object what its free needs (cpu,
+ * time, slab-event ordinal, bytes, call site), after a pass that finds the
+ * time span the histograms and the series must cover; then the passes of
+ * traces/preslab.
  */
 #include "config.h"
 
@@ -179,9 +180,18 @@ struct tstats_obj {
 	uint8_t kind;		/* enum trace_stats_kind */
 };
 
+/* The objects allocated and not yet freed, by oid: slots recycled as they are freed. */
+struct tstats_live {
+	struct u64map slot_of;		/* oid -> index in slot */
+	struct tstats_obj *slot;
+	size_t nslots, cap;
+	uint32_t *free;			/* free slots, a stack */
+	size_t nfree, free_cap;
+};
+
 struct tstats_walk {
 	struct trace_stats *s;
-	struct tstats_obj *obj;		/* [nobjs] */
+	struct tstats_live live;
 	struct u64map pages;		/* pfn -> allocating cpu */
 	uint64_t ord;			/* slab events so far */
 	uint64_t live_objs, live_bytes;
@@ -189,6 +199,45 @@ struct tstats_walk {
 	uint64_t iv_allocs, iv_frees;	/* slab events in the current interval */
 	double sum_ns, sum_events;	/* for the lifetime means */
 };
+
+static void tstats_live_put(struct tstats_live *l, uint32_t oid, const struct tstats_obj *o)
+{
+	uint64_t i;
+
+	if (u64map_get(&l->slot_of, oid, &i)) {
+		l->slot[i] = *o;	/* an oid allocated twice: the later allocation counts */
+		return;
+	}
+	if (l->nfree) {
+		i = l->free[--l->nfree];
+	} else {
+		xgrow((void **)&l->slot, &l->cap, l->nslots + 1, sizeof(*l->slot));
+		i = l->nslots++;
+	}
+	l->slot[i] = *o;
+	u64map_add(&l->slot_of, oid, i);
+}
+
+/* Takes oid's object out of the table into *o; false if it is not there. */
+static bool tstats_live_take(struct tstats_live *l, uint32_t oid, struct tstats_obj *o)
+{
+	uint64_t i;
+
+	if (!u64map_get(&l->slot_of, oid, &i))
+		return false;
+	*o = l->slot[i];
+	u64map_del(&l->slot_of, oid);
+	xgrow((void **)&l->free, &l->free_cap, l->nfree + 1, sizeof(*l->free));
+	l->free[l->nfree++] = (uint32_t)i;
+	return true;
+}
+
+static void tstats_live_fini(struct tstats_live *l)
+{
+	u64map_fini(&l->slot_of);
+	free(l->slot);
+	free(l->free);
+}
 
 static struct trace_stats_row *tstats_site(struct trace_stats *s, uint32_t site)
 {
@@ -232,10 +281,10 @@ static void tstats_alloc(struct tstats_walk *k, const struct sim_event *e)
 	}
 	if (e->oid == SIM_OID_NONE)
 		return;
-	k->obj[e->oid] = (struct tstats_obj){
+	tstats_live_put(&k->live, e->oid, &(struct tstats_obj){
 		.t_ns = e->t_ns, .ord = k->ord, .bytes = e->bytes_alloc, .site = e->site, .cpu = e->cpu,
 		.kind = (e->flags & SIM_EVF_KMALLOC) ? TRACE_SK_KMALLOC : TRACE_SK_KMEM_CACHE,
-	};
+	});
 }
 
 static void tstats_lifetime(struct tstats_walk *k, const struct tstats_obj *o, const struct sim_event *e)
@@ -257,13 +306,14 @@ static void tstats_free(struct tstats_walk *k, const struct sim_event *e)
 {
 	struct trace_stats *s = k->s;
 	struct trace_stats_row *c = &s->cache[e->cache];
+	struct tstats_obj obj;
 
 	c->frees++;
 	tstats_site(s, e->site)->frees++;
 	s->cpu[e->cpu].frees++;
-	if (e->oid == SIM_OID_NONE)
+	if (e->oid == SIM_OID_NONE || !tstats_live_take(&k->live, e->oid, &obj))
 		return;
-	const struct tstats_obj *o = &k->obj[e->oid];
+	const struct tstats_obj *o = &obj;
 	struct trace_stats_row *site = tstats_site(s, o->site);
 	bool cross = o->cpu != e->cpu;
 	bool xnode = trace_stats_node_of(s, o->cpu) != trace_stats_node_of(s, e->cpu);
@@ -321,8 +371,9 @@ static void tstats_series_until(struct tstats_walk *k, uint64_t t_rel)
 	}
 }
 
-static void tstats_event(struct tstats_walk *k, const struct sim_event *e)
+static void tstats_event(void *ctx, const struct sim_event *e)
 {
+	struct tstats_walk *k = ctx;
 	struct trace_stats *s = k->s;
 
 	tstats_series_until(k, e->t_ns - s->t_first_ns);
@@ -361,47 +412,63 @@ static void tstats_rows_init(struct trace_stats *s, const struct sim_workload *w
 	s->site = xcalloc(s->nsites, sizeof(*s->site));
 }
 
-/* Time span and slab-event count, for the histogram ranges and the series. */
-static uint64_t tstats_span(const struct sim_workload *w, uint64_t *t_first, uint64_t *t_last)
+/* Time span and event counts, for the histogram ranges and the series. */
+struct tstats_span {
+	uint64_t lo, hi;	/* earliest and latest t_ns */
+	uint64_t nev, nslab;	/* events; slab ALLOC and FREE events */
+};
+
+static void tstats_span_visit(void *ctx, const struct sim_event *e)
 {
-	uint64_t lo = UINT64_MAX, hi = 0, nslab = 0;
+	struct tstats_span *sp = ctx;
 
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-
-		lo = e->t_ns < lo ? e->t_ns : lo;
-		hi = e->t_ns > hi ? e->t_ns : hi;
-		nslab += e->op == SIM_EV_ALLOC || e->op == SIM_EV_FREE;
-	}
-	*t_first = w->nev ? lo : 0;
-	*t_last = w->nev ? hi : 0;
-	return nslab;
+	sp->lo = e->t_ns < sp->lo ? e->t_ns : sp->lo;
+	sp->hi = e->t_ns > sp->hi ? e->t_ns : sp->hi;
+	sp->nev++;
+	sp->nslab += e->op == SIM_EV_ALLOC || e->op == SIM_EV_FREE;
 }
 
-static int tstats_init(const struct sim_workload *w, const struct trace_stats_opts *o, struct trace_stats *s)
+static int tstats_span(struct sim_passes *p, struct tstats_span *sp, char *err, size_t errlen)
 {
-	uint64_t t_last, nslab;
+	int ret;
+
+	*sp = (struct tstats_span){ .lo = UINT64_MAX };
+	ret = sim_passes_walk(p, tstats_span_visit, sp, err, errlen);
+	if (!sp->nev)
+		sp->lo = sp->hi = 0;
+	return ret;
+}
+
+static int tstats_init(struct sim_passes *p, const struct trace_stats_opts *o, struct trace_stats *s,
+		       uint64_t *nslab, char *err, size_t errlen)
+{
+	const struct sim_workload *w = p->w;
+	struct tstats_span sp;
+	int ret;
 
 	memset(s, 0, sizeof(*s));
 	if (!o->nodes || !o->interval_ns || o->interval_ns > TRACE_STATS_INTERVAL_MAX_NS)
 		return -EINVAL;
-	nslab = tstats_span(w, &s->t_first_ns, &t_last);
-	s->duration_ns = t_last - s->t_first_ns;
+	if ((ret = tstats_span(p, &sp, err, errlen)))
+		return ret;
+	*nslab = sp.nslab;
+	s->t_first_ns = sp.lo;
+	s->duration_ns = sp.hi - sp.lo;
 	s->interval_ns = o->interval_ns;
 	if (trace_stats_nsamples(s->duration_ns, s->interval_ns) > TRACE_STATS_MAX_SAMPLES)
 		return -E2BIG;
-	s->nsamples = w->nev ? (size_t)trace_stats_nsamples(s->duration_ns, s->interval_ns) : 0;
+	s->nsamples = sp.nev ? (size_t)trace_stats_nsamples(s->duration_ns, s->interval_ns) : 0;
 	s->series = xcalloc(s->nsamples ? s->nsamples : 1, sizeof(*s->series));
-	s->events = w->nev;
+	s->events = sp.nev;
 	memcpy(s->anomaly, w->anomaly, sizeof(s->anomaly));
 	s->ncpus = w->ncpus;
 	s->nnodes = o->nodes;
 	s->cpu = xcalloc(s->ncpus ? s->ncpus : 1, sizeof(*s->cpu));
 	s->matrix = xcalloc(s->ncpus ? (size_t)s->ncpus * s->ncpus : 1, sizeof(*s->matrix));
 	tstats_rows_init(s, w);
-	if (w->nev) {
+	if (sp.nev) {
 		s->life.ns = tstats_hist_create((double)s->duration_ns);
-		s->life.events = tstats_hist_create((double)nslab);
+		s->life.events = tstats_hist_create((double)sp.nslab);
 	}
 	return 0;
 }
@@ -424,40 +491,57 @@ static void tstats_finish(struct tstats_walk *k)
 	}
 }
 
-int trace_stats_compute_ex(const struct sim_workload *w, const struct trace_stats_opts *opts,
-			   struct trace_stats *s)
+int trace_stats_compute_passes(struct sim_passes *p, const struct trace_stats_opts *opts,
+			       struct trace_stats *s, char *err, size_t errlen)
 {
 	struct trace_stats_opts def;
 	struct tstats_walk k = { .s = s };
+	uint64_t nslab;
 	int ret;
 
+	if (errlen)
+		err[0] = '\0';
 	if (!opts) {
 		trace_stats_opts_default(&def);
 		opts = &def;
 	}
-	ret = tstats_init(w, opts, s);
+	ret = tstats_init(p, opts, s, &nslab, err, errlen);
 	if (ret)
 		return ret;
-	k.obj = xcalloc((size_t)w->nobjs + 1, sizeof(*k.obj));
+	u64map_init(&k.live.slot_of);
 	u64map_init(&k.pages);
-	for (size_t i = 0; i < w->nev; i++)
-		tstats_event(&k, &w->ev[i]);
-	tstats_finish(&k);
+	ret = sim_passes_walk(p, tstats_event, &k, err, errlen);
+	if (!ret) {
+		tstats_finish(&k);
+		ret = trace_preslab_compute_passes(p, &s->pre, err, errlen);
+	}
 	u64map_fini(&k.pages);
-	free(k.obj);
-	trace_preslab_compute(w, &s->pre);
-	return 0;
+	tstats_live_fini(&k.live);
+	return ret;
+}
+
+int trace_stats_compute_ex(const struct sim_workload *w, const struct trace_stats_opts *opts,
+			   struct trace_stats *s)
+{
+	struct sim_passes_mem pm;
+	char err[256];
+
+	sim_passes_mem_init(&pm, w);
+	return trace_stats_compute_passes(&pm.p, opts, s, err, sizeof(err));	/* memory cannot fail to read */
 }
 
 void trace_stats_compute(const struct sim_workload *w, struct trace_stats *s)
 {
 	struct trace_stats_opts o;
-	uint64_t first, last;
+	struct sim_passes_mem pm;
+	struct tstats_span sp;
+	char err[256];
 
 	trace_stats_opts_default(&o);
-	tstats_span(w, &first, &last);
-	if (trace_stats_nsamples(last - first, o.interval_ns) > TRACE_STATS_MAX_SAMPLES)
-		o.interval_ns = (last - first) / (TRACE_STATS_MAX_SAMPLES - 1) + 1;
+	sim_passes_mem_init(&pm, w);
+	tstats_span(&pm.p, &sp, err, sizeof(err));
+	if (trace_stats_nsamples(sp.hi - sp.lo, o.interval_ns) > TRACE_STATS_MAX_SAMPLES)
+		o.interval_ns = (sp.hi - sp.lo) / (TRACE_STATS_MAX_SAMPLES - 1) + 1;
 	trace_stats_compute_ex(w, &o, s);	/* cannot fail with these options */
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tstats.h - statistics of a loaded (resolved) workload, the analysis that
- * "slabsim trace stats" prints: events per type and per CPU, per-cache and
+ * tstats.h - statistics of a resolved trace, in memory or read in passes
+ * (trace_stats_compute_passes), the analysis that "slabsim trace stats"
+ * prints: events per type and per CPU, per-cache and
  * per-call-site rows (allocations, frees, requested and allocated bytes,
  * internal fragmentation, objects still live at the end, ping-pong), the
  * alloc-CPU x free-CPU matrix of matched pairs, cross-node allocations,
@@ -37,6 +38,7 @@
 
 #include <gsl/gsl_histogram.h>
 
+#include "sim/source.h"
 #include "sim/workload.h"
 #include "traces/preslab.h"
 
@@ -182,6 +184,16 @@ void trace_stats_compute(const struct sim_workload *w, struct trace_stats *s);
  */
 int trace_stats_compute_ex(const struct sim_workload *w, const struct trace_stats_opts *opts,
 			   struct trace_stats *s);
+/*
+ * The same over passes (sim/source.h) that need not hold the events: five
+ * passes (the span, the statistics, three of traces/preslab), in memory
+ * that follows the live objects and the pages the trace allocates, not
+ * the trace's length.  Returns what trace_stats_compute_ex() returns, or
+ * the negative errno of a pass that could not read the trace, with its
+ * message (naming the file) in err.
+ */
+int trace_stats_compute_passes(struct sim_passes *p, const struct trace_stats_opts *opts,
+			       struct trace_stats *s, char *err, size_t errlen);
 void trace_stats_fini(struct trace_stats *s);
 
 /* The number of steps the live series of a trace of duration_ns has at interval_ns. */
