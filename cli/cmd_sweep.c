@@ -608,6 +608,7 @@ int cmd_sweep(int argc, char **argv)
 	struct sweep_job cur = { 0 };
 	size_t cap = 0, *todo = NULL, ntodo = 0;
 	unsigned loaded = 0;
+	uint64_t warmup;
 	int rc = sweep_parse(argc, argv, sw);
 
 	if (rc < 0) {
@@ -621,9 +622,11 @@ int cmd_sweep(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
+	/* each trace's warm-start prefix adds to the warm-up the user asked for */
+	warmup = sw->ro.mach.warmup_events;
 	for (; loaded < sw->ntraces; loaded++) {
 		sw->ro.trace = sw->trace[loaded];
-		sw->ro.mach.warmup_events = 0;
+		sw->ro.mach.warmup_events = warmup;
 		if (runopts_trace_open(&sw->ro, &sw->tr[loaded], true, sw->quiet, "sweep")) {
 			rc = CLI_EXIT_FAIL;
 			goto out;
