@@ -325,6 +325,18 @@ int runopts_finish(struct runopts *r, const char *cmd, bool many)
 	return rc ? rc : runopts_apply_sets(r, cmd);
 }
 
+/* The warm start's prefix is replayed as a warm-up; says what it did. */
+static void runopts_note_initstate(struct runopts *r, const struct trace_initstate_result *is, bool quiet,
+				   const char *cmd)
+{
+	r->mach.warmup_events += is->prefix_events;
+	if (!quiet)
+		fprintf(stderr, "slabsim: %s: initial state: %" PRIu64 " caches, %" PRIu64 " objects "
+			"pre-populated by %" PRIu64 " warm-up events; %" PRIu64 " frees of objects from before "
+			"the capture are now replayed\n", cmd, is->caches, is->objects, is->prefix_events,
+			is->matched_frees);
+}
+
 int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, const char *cmd)
 {
 	struct trace_load_opts lo = { .strict = r->strict };
@@ -349,12 +361,7 @@ int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, co
 			sim_workload_fini(w);
 			return -1;
 		}
-		r->mach.warmup_events += is.prefix_events;
-		if (!quiet)
-			fprintf(stderr, "slabsim: %s: initial state: %" PRIu64 " caches, %" PRIu64 " objects "
-				"pre-populated by %" PRIu64 " warm-up events; %" PRIu64 " frees of objects from before "
-				"the capture are now replayed\n", cmd, is.caches, is.objects, is.prefix_events,
-				is.matched_frees);
+		runopts_note_initstate(r, &is, quiet, cmd);
 	}
 	if (!quiet && w->anomaly[SIM_AN_skipped_lines])
 		cli_warn("%s: %" PRIu64 " malformed lines skipped; first: %s", r->trace,
@@ -370,34 +377,56 @@ static bool runopts_reshapes(const struct trace_reshape *rs)
 
 static void runopts_stream_close(struct runopts_trace *t)
 {
+	trace_initstate_source_close(t->is);
 	trace_reshape_source_close(t->rs);
 	trace_native_source_close(t->ns);
+	t->is = NULL;
 	t->rs = NULL;
 	t->ns = NULL;
 	sim_workload_fini(&t->w);
 }
 
-/* Opens the file, reshaped by rs, into t (w read anew); 0 or -1 (printed). */
-static int runopts_stream_open(struct runopts_trace *t, const struct trace_reshape *rs, const char *cmd)
+/* The last stage of t's pipeline: the file, reshaped, warm-started. */
+static struct sim_source *runopts_stream_src(struct runopts_trace *t)
+{
+	if (t->is)
+		return trace_initstate_source_get(t->is);
+	return t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+}
+
+/*
+ * Opens the file into t (w read anew), reshaped by rs and, when warm, with
+ * the --initial-state prefix before it (as runopts_load_trace() applies
+ * them: reshape first); 0 or -1 (printed).
+ */
+static int runopts_stream_open(struct runopts_trace *t, const struct trace_reshape *rs, bool warm, const char *cmd)
 {
 	char err[1024];
 
 	runopts_stream_close(t);
 	sim_workload_init(&t->w);
 	t->ns = trace_native_source_open(t->path, &t->w, NULL, err, sizeof(err));
-	if (t->ns && runopts_reshapes(rs))
-		t->rs = trace_reshape_source_open(trace_native_source_get(t->ns), &t->w, rs, t->kept_nobjs,
-						  err, sizeof(err));
-	if (!t->ns || (runopts_reshapes(rs) && !t->rs)) {
-		cli_error("%s: %s", cmd, err);
+	if (!t->ns)
+		goto fail;
+	if (runopts_reshapes(rs) &&
+	    !(t->rs = trace_reshape_source_open(trace_native_source_get(t->ns), &t->w, rs, t->kept_nobjs,
+						err, sizeof(err))))
+		goto fail;
+	if (warm && t->initial_state &&
+	    !(t->is = trace_initstate_source_open(runopts_stream_src(t), &t->w, t->initial_state, t->seed,
+						  err, sizeof(err)))) {
+		cli_error("%s: --initial-state %s", cmd, err);
 		return -1;
 	}
 	return 0;
+fail:
+	cli_error("%s: %s", cmd, err);
+	return -1;
 }
 
 static int runopts_stream_drain(struct runopts_trace *t, const char *cmd)
 {
-	struct sim_source *src = t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+	struct sim_source *src = runopts_stream_src(t);
 	char err[1024];
 
 	if (sim_source_drain(src, err, sizeof(err))) {
@@ -407,31 +436,40 @@ static int runopts_stream_drain(struct runopts_trace *t, const char *cmd)
 	return 0;
 }
 
-static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool complete, const char *cmd)
+static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet,
+				const char *cmd)
 {
 	struct trace_reshape once = r->reshape;
 
 	t->streamed = true;
 	t->path = r->trace;
 	t->reshape = r->reshape;
+	t->initial_state = r->initial_state;
+	t->seed = r->mach.seed;
 	sim_workload_init(&t->w);
 	once.replicate = 0;
 	if (trace_reshape_filters(&r->reshape) && r->reshape.replicate > 1) {
-		if (runopts_stream_open(t, &once, cmd) || runopts_stream_drain(t, cmd))
+		if (runopts_stream_open(t, &once, false, cmd) || runopts_stream_drain(t, cmd))
 			return -1;
 		t->kept_nobjs = t->w.nobjs;
 	}
-	if (runopts_stream_open(t, &t->reshape, cmd))
+	if (runopts_stream_open(t, &t->reshape, true, cmd))
 		return -1;
-	return complete ? runopts_stream_drain(t, cmd) : 0;
+	if (!t->is)
+		return complete ? runopts_stream_drain(t, cmd) : 0;
+	/* read through once: the frees matched to pre-existing objects are known at the end */
+	if (runopts_stream_drain(t, cmd))
+		return -1;
+	runopts_note_initstate(r, trace_initstate_source_result(t->is), quiet, cmd);
+	return 0;
 }
 
 int runopts_trace_open(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet, const char *cmd)
 {
 	memset(t, 0, sizeof(*t));
-	if (r->initial_state || r->strict || !trace_native_path_is_native(r->trace))
+	if (r->strict || !trace_native_path_is_native(r->trace))
 		return runopts_load_trace(r, &t->w, quiet, cmd);
-	if (runopts_trace_stream(r, t, complete, cmd)) {
+	if (runopts_trace_stream(r, t, complete, quiet, cmd)) {
 		runopts_trace_close(t);
 		return -1;
 	}
@@ -447,9 +485,9 @@ struct sim_source *runopts_trace_source(struct runopts_trace *t, const char *cmd
 		sim_source_mem_init(&t->mem, &t->w);
 		return &t->mem.src;
 	}
-	if (runopts_stream_open(t, &t->reshape, cmd))
+	if (runopts_stream_open(t, &t->reshape, true, cmd))
 		return NULL;
-	return t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+	return runopts_stream_src(t);
 }
 
 void runopts_trace_close(struct runopts_trace *t)

@@ -13,6 +13,7 @@
 #include "sim/runconfig.h"
 #include "sim/source.h"
 #include "sim/workload.h"
+#include "traces/initstate.h"
 #include "traces/native.h"
 #include "traces/reshape.h"
 
@@ -100,6 +101,9 @@ struct runopts_trace {
 	struct sim_source_mem mem;
 	struct trace_native_source *ns;
 	struct trace_reshape_source *rs;
+	const char *initial_state;	/* streamed: the snapshot of --initial-state, or NULL */
+	uint64_t seed;			/* and the seed its prefix is drawn with */
+	struct trace_initstate_source *is;
 };
 
 /*

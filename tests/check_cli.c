@@ -424,6 +424,68 @@ START_TEST(test_native_streamed_like_text)
 }
 END_TEST
 
+/* The stderr line that says what the warm start did. */
+static void initstate_line(const char *err, char *line, size_t len)
+{
+	const char *p = strstr(err, "initial state:"), *nl;
+
+	ck_assert_msg(p != NULL, "the warm start should be reported: %s", err);
+	nl = strchr(p, '\n');
+	snprintf(line, len, "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+}
+
+/*
+ * --initial-state on a native file streams it, warm start included: the
+ * same results (and config digests, so the same trace digest and warm-up)
+ * as the text trace loaded whole, in a sweep on 1 and 2 workers and in a
+ * run, reshaped first; the same report of what the warm start did; and a
+ * sweep keeps the --warmup it is given (it once reset it to the prefix).
+ */
+START_TEST(test_initial_state_streamed_like_loaded)
+{
+	char *dir = tutil_tmpdir();
+	struct result *r = xmalloc(sizeof(*r));
+	char args[4096], nat[512], db[4][512], cmd[1024], line[2][512];
+	const char *how = "--policy slub,pcarray --set size=16 --cpus 8 --replicate 2 --warmup 100 "
+			  "--initial-state traces/samples/fork_exec.slabinfo.txt";
+	char *res[4];
+
+	snprintf(nat, sizeof(nat), "%s/t.slabsimt", dir);
+	for (int i = 0; i < 4; i++)
+		snprintf(db[i], sizeof(db[i]), "%s/%d.db", dir, i);
+	snprintf(args, sizeof(args), "trace import -q " SAMPLE " -o '%s'", nat);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+	snprintf(args, sizeof(args), "sweep --trace " SAMPLE " %s --jobs 1 --db '%s'", how, db[0]);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the loaded sweep should succeed: %s", r->err);
+	initstate_line(r->err, line[0], sizeof(line[0]));
+	for (int i = 1; i < 3; i++) {
+		snprintf(args, sizeof(args), "sweep --trace '%s' %s --jobs %d --db '%s'", nat, how, i, db[i]);
+		slabsim(r, args);
+		ck_assert_msg(r->status == 0, "the streamed sweep should succeed: %s", r->err);
+		initstate_line(r->err, line[1], sizeof(line[1]));
+		ck_assert_str_eq(line[0], line[1]);
+	}
+	snprintf(args, sizeof(args), "run -q --trace '%s' --policy slub --cpus 8 --replicate 2 --warmup 100 "
+		 "--initial-state traces/samples/fork_exec.slabinfo.txt --db '%s'", nat, db[3]);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the streamed run should succeed: %s", r->err);
+	for (int i = 0; i < 4; i++)
+		res[i] = db_results(db[i]);
+	ck_assert_msg(strchr(res[0], '\n') && strchr(strchr(res[0], '\n') + 1, '\n'), "two runs: %s", res[0]);
+	ck_assert_msg(!strcmp(res[0], res[1]) && !strcmp(res[1], res[2]),
+		      "a streamed warm start should give the loaded trace's results on any number of workers");
+	ck_assert_msg(strstr(res[0], res[3]) != NULL, "a run should give the sweep's result for slub, --warmup kept");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	for (int i = 0; i < 4; i++)
+		free(res[i]);
+	free(dir);
+	free(r);
+}
+END_TEST
+
 START_TEST(test_sweep_emit_jobs_gnu_parallel_merge)
 {
 	char *dir = tutil_tmpdir();
@@ -718,6 +780,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_trace_reshape_writes_native);
 	tcase_add_test(tc, test_sweep_jobs_and_resume);
 	tcase_add_test(tc, test_native_streamed_like_text);
+	tcase_add_test(tc, test_initial_state_streamed_like_loaded);
 	tcase_add_test(tc, test_sweep_emit_jobs_gnu_parallel_merge);
 	tcase_add_test(tc, test_plot_draws_from_database);
 	tcase_add_test(tc, test_bench_prints_every_figure);

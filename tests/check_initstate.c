@@ -2,8 +2,9 @@
 /*
  * check_initstate.c - warm start from /proc/slabinfo: the prefix has the
  * snapshot's objects, frees of objects from before the capture take them,
- * a malformed snapshot is refused with file, line and field, and the warm
- * replay balances its books.
+ * a malformed snapshot is refused with file, line and field, the warm
+ * replay balances its books, and the warm start on the way from a native
+ * file is the one applied to the trace loaded whole.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include "tests/tutil.h"
 #include "traces/initstate.h"
 #include "traces/load.h"
+#include "traces/native.h"
 #include "traces/preslab.h"
 
 static const char slabinfo[] =
@@ -189,6 +191,62 @@ START_TEST(test_preslab_infers_direct_map)
 }
 END_TEST
 
+/*
+ * The warm start on the way from a native file yields, event for event,
+ * what trace_initstate_apply() leaves in the loaded trace, and ends with
+ * the same digest, object count, unmatched frees and matched count.
+ */
+START_TEST(test_source_same_as_apply)
+{
+	const char *snap = tutil_srcpath("traces/samples/fork_exec.slabinfo.txt");
+	struct trace_initstate_result res;
+	struct trace_initstate_source *is;
+	struct trace_native_source *ns;
+	struct sim_workload w, h;
+	struct sim_event e;
+	char err[1024], *path = tutil_tmpfile(".slabsimt", "", 0);
+	size_t i = 0;
+	int rc;
+
+	sim_workload_init(&w);
+	ck_assert_msg(trace_load(tutil_srcpath("traces/samples/fork_exec-head.trace.xz"), &w, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_msg(trace_native_write(&w, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(trace_initstate_apply(&w, snap, 7, &res, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_gt(res.matched_frees, 0);
+
+	sim_workload_init(&h);
+	ns = trace_native_source_open(path, &h, NULL, err, sizeof(err));
+	ck_assert_msg(ns != NULL, "%s", err);
+	is = trace_initstate_source_open(trace_native_source_get(ns), &h, snap, 7, err, sizeof(err));
+	ck_assert_msg(is != NULL, "%s", err);
+	ck_assert_uint_eq(trace_initstate_source_result(is)->prefix_events, res.prefix_events);
+	ck_assert_uint_eq(h.nobjs, w.nobjs);
+	ck_assert_msg(strstr(h.source, " [initial state fork_exec.slabinfo.txt]"), "the source names the snapshot: %s",
+		      h.source);
+	while ((rc = trace_initstate_source_get(is)->next(trace_initstate_source_get(is), &e, err, sizeof(err))) > 0) {
+		ck_assert_msg(i < w.nev, "no more events than the loaded trace");
+		ck_assert_msg(e.t_ns == w.ev[i].t_ns && e.ptr == w.ev[i].ptr && e.oid == w.ev[i].oid &&
+			      e.cache == w.ev[i].cache && e.cpu == w.ev[i].cpu && e.op == w.ev[i].op &&
+			      e.flags == w.ev[i].flags && e.bytes_alloc == w.ev[i].bytes_alloc,
+			      "event %zu should be the loaded trace's", i);
+		i++;
+	}
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(i, w.nev);
+	ck_assert_uint_eq(trace_initstate_source_result(is)->matched_frees, res.matched_frees);
+	ck_assert_uint_eq(h.anomaly[SIM_AN_unmatched_free], w.anomaly[SIM_AN_unmatched_free]);
+	ck_assert_uint_eq(h.digest, w.digest);
+	ck_assert_uint_eq(sim_workload_replayable(&h), sim_workload_replayable(&w));
+	trace_initstate_source_close(is);
+	trace_native_source_close(ns);
+	sim_workload_fini(&h);
+	sim_workload_fini(&w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *initstate_suite(void)
 {
 	Suite *s = suite_create("initstate");
@@ -199,6 +257,7 @@ Suite *initstate_suite(void)
 	tcase_add_test(tc, test_malformed_snapshot);
 	tcase_add_test(tc, test_warm_replay_balances);
 	tcase_add_test(tc, test_preslab_infers_direct_map);
+	tcase_add_test(tc, test_source_same_as_apply);
 	suite_add_tcase(s, tc);
 	return s;
 }

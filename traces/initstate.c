@@ -23,6 +23,7 @@ struct prefix {
 	struct sim_event *ev;
 	size_t n, cap;
 	uint32_t nobjs;
+	size_t ncaches;
 	uint32_t **pool;		/* per cache id: pre-existing live objects (oids) */
 	size_t *npool;
 };
@@ -157,25 +158,68 @@ static void prefix_cache(struct prefix *p, const struct sim_workload *w, const s
 	free(order);
 }
 
-/* Shifts the trace's objects after the prefix's; unmatched frees take pre-existing objects. */
-static uint64_t prefix_join(struct prefix *p, struct sim_workload *w)
+/* Shifts a trace event's object after the prefix's; an unmatched free takes a pre-existing object. */
+static bool prefix_map(struct prefix *p, struct sim_event *e)
 {
-	uint64_t matched = 0;
-
-	for (size_t i = 0; i < w->nev; i++) {
-		struct sim_event e = w->ev[i];
-
-		if (e.oid != SIM_OID_NONE) {
-			e.oid += p->nobjs;
-		} else if (e.op == SIM_EV_FREE && (e.flags & SIM_EVF_UNMATCHED) && p->npool[e.cache]) {
-			e.oid = p->pool[e.cache][--p->npool[e.cache]];
-			e.flags &= (uint8_t)~SIM_EVF_UNMATCHED;
-			matched++;
-		}
-		xgrow((void **)&p->ev, &p->cap, p->n + 1, sizeof(*p->ev));
-		p->ev[p->n++] = e;
+	if (e->oid != SIM_OID_NONE) {
+		e->oid += p->nobjs;
+	} else if (e->op == SIM_EV_FREE && (e->flags & SIM_EVF_UNMATCHED) && e->cache < p->ncaches &&
+		   p->npool[e->cache]) {
+		e->oid = p->pool[e->cache][--p->npool[e->cache]];
+		e->flags &= (uint8_t)~SIM_EVF_UNMATCHED;
+		return true;
 	}
-	return matched;
+	return false;
+}
+
+static void prefix_fini(struct prefix *p)
+{
+	for (size_t i = 0; i < p->ncaches; i++)
+		free(p->pool[i]);
+	free(p->pool);
+	free(p->npool);
+	free(p->ev);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The prefix for w's caches from the snapshot; 0 or the snapshot's error. */
+static int prefix_build(struct prefix *p, const struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
+			const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen)
+{
+	struct slabinfo_row *rows;
+	size_t nrows;
+	gsl_rng *rng;
+	int rc = slabinfo_read(slabinfo_path, w, &rows, &nrows, err, errlen);
+
+	memset(p, 0, sizeof(*p));
+	memset(res, 0, sizeof(*res));
+	if (rc)
+		return rc;
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!rng)
+		abort();
+	gsl_rng_set(rng, (unsigned long)seed);
+	p->ncaches = strtab_count(&w->caches);
+	p->pool = xcalloc(p->ncaches ? p->ncaches : 1, sizeof(*p->pool));
+	p->npool = xcalloc(p->ncaches ? p->ncaches : 1, sizeof(*p->npool));
+	for (size_t i = 0; i < nrows; i++)
+		prefix_cache(p, w, &rows[i], min_free ? &min_free[(size_t)rows[i].cache * (w->ncpus ? w->ncpus : 1)] : NULL,
+			     rng);
+	res->prefix_events = p->n;
+	res->caches = nrows;
+	res->objects = p->nobjs;
+	free(rows);
+	gsl_rng_free(rng);
+	return 0;
+}
+
+/* w's name says where its state came from. */
+static void prefix_note(struct sim_workload *w, const char *slabinfo_path)
+{
+	size_t n = strlen(w->source);
+	const char *base = strrchr(slabinfo_path, '/');
+
+	snprintf(w->source + n, sizeof(w->source) - n, " [initial state %s]", base ? base + 1 : slabinfo_path);
 }
 
 int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
@@ -187,46 +231,111 @@ int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uin
 int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
 			     const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen)
 {
-	size_t ncaches = strtab_count(&w->caches), nrows;
-	struct prefix p = { 0 };
-	struct slabinfo_row *rows;
-	gsl_rng *rng;
-	int rc = slabinfo_read(slabinfo_path, w, &rows, &nrows, err, errlen);
+	struct prefix p;
+	int rc = prefix_build(&p, w, slabinfo_path, seed, min_free, res, err, errlen);
 
-	memset(res, 0, sizeof(*res));
 	if (rc)
 		return rc;
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!rng)
-		abort();
-	gsl_rng_set(rng, (unsigned long)seed);
-	p.pool = xcalloc(ncaches, sizeof(*p.pool));
-	p.npool = xcalloc(ncaches, sizeof(*p.npool));
-	for (size_t i = 0; i < nrows; i++)
-		prefix_cache(&p, w, &rows[i], min_free ? &min_free[(size_t)rows[i].cache * (w->ncpus ? w->ncpus : 1)] : NULL,
-			     rng);
-	res->prefix_events = p.n;
-	res->caches = nrows;
-	res->objects = p.nobjs;
-	res->matched_frees = prefix_join(&p, w);
+	xgrow((void **)&p.ev, &p.cap, p.n + w->nev, sizeof(*p.ev));
+	for (size_t i = 0; i < w->nev; i++) {
+		struct sim_event e = w->ev[i];
+
+		res->matched_frees += prefix_map(&p, &e);
+		p.ev[p.n++] = e;
+	}
 	free(w->ev);
 	w->ev = p.ev;
 	w->nev = p.n;
 	w->cap = p.cap;
+	p.ev = NULL;
 	w->nobjs += p.nobjs;
 	w->anomaly[SIM_AN_unmatched_free] -= res->matched_frees;
-	for (size_t i = 0; i < ncaches; i++)
-		free(p.pool[i]);
-	free(p.pool);
-	free(p.npool);
-	free(rows);
-	gsl_rng_free(rng);
-	{
-		size_t n = strlen(w->source);
-		const char *base = strrchr(slabinfo_path, '/');
-
-		snprintf(w->source + n, sizeof(w->source) - n, " [initial state %s]", base ? base + 1 : slabinfo_path);
-	}
+	prefix_fini(&p);
+	prefix_note(w, slabinfo_path);
 	w->digest = sim_workload_digest(w);
 	return 0;
+}
+
+/* ---- streaming ------------------------------------------------------------------------- */
+
+struct trace_initstate_source {
+	struct sim_source src;
+	struct sim_source *in;
+	struct sim_workload *w;
+	struct prefix p;
+	size_t next;			/* next prefix event */
+	struct trace_initstate_result res;
+	uint64_t digest;		/* of the events yielded */
+	struct sim_workload_stream stream;
+	bool ended;
+};
+
+/* What the events came to, into w, once they have all passed (after the stage below finished). */
+static void is_finish(struct trace_initstate_source *s)
+{
+	struct sim_workload *w = s->w;
+
+	s->ended = true;
+	w->anomaly[SIM_AN_unmatched_free] -= s->res.matched_frees;
+	w->digest = sim_digest_caches(s->digest, w);
+	w->stream = s->stream;
+	w->stream.on = true;
+}
+
+static int is_next(struct sim_source *src, struct sim_event *e, char *err, size_t errlen)
+{
+	struct trace_initstate_source *s = src->priv;
+
+	if (s->next < s->p.n) {
+		*e = s->p.ev[s->next++];
+	} else {
+		int rc = s->ended ? 0 : s->in->next(s->in, e, err, errlen);
+
+		if (rc <= 0) {
+			if (!rc && !s->ended)
+				is_finish(s);
+			return rc;
+		}
+		s->res.matched_frees += prefix_map(&s->p, e);
+	}
+	s->digest = sim_digest_event(s->digest, e);
+	sim_workload_stream_count(&s->stream, e);
+	return 1;
+}
+
+struct trace_initstate_source *trace_initstate_source_open(struct sim_source *in, struct sim_workload *w,
+							   const char *slabinfo_path, uint64_t seed,
+							   char *err, size_t errlen)
+{
+	struct trace_initstate_source *s = xcalloc(1, sizeof(*s));
+
+	if (prefix_build(&s->p, w, slabinfo_path, seed, NULL, &s->res, err, errlen)) {
+		free(s);
+		return NULL;
+	}
+	s->in = in;
+	s->w = w;
+	s->digest = SIM_DIGEST_INIT;
+	w->nobjs += s->p.nobjs;
+	prefix_note(w, slabinfo_path);
+	s->src = (struct sim_source){ .w = w, .total = in->total + s->p.n, .next = is_next, .priv = s };
+	return s;
+}
+
+struct sim_source *trace_initstate_source_get(struct trace_initstate_source *s)
+{
+	return &s->src;
+}
+
+const struct trace_initstate_result *trace_initstate_source_result(const struct trace_initstate_source *s)
+{
+	return &s->res;
+}
+
+void trace_initstate_source_close(struct trace_initstate_source *s)
+{
+	if (!s)
+		return;
+	prefix_fini(&s->p);
+	free(s);
 }

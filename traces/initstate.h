@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "sim/source.h"
 #include "sim/workload.h"
 
 struct trace_initstate_result {
@@ -56,5 +57,24 @@ int trace_initstate_apply(struct sim_workload *w, const char *slabinfo_path, uin
  */
 int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, uint64_t seed,
 			     const uint64_t *min_free, struct trace_initstate_result *res, char *err, size_t errlen);
+
+/*
+ * The same warm start on the way from a source (sim/source.h): yields the
+ * prefix, then in's events with their objects shifted and unmatched frees
+ * given pre-existing objects, the events trace_initstate_apply() would
+ * leave in w, in the same order.  w is the trace without its events (the
+ * source's); open adds the prefix's objects to w->nobjs and names the
+ * snapshot in w->source, and the end of the events sets its digest, its
+ * unmatched-free count and its stream counts.  NULL with "FILE:LINE: ..."
+ * in err for a missing or malformed snapshot.  The result's
+ * matched_frees is final at the end of the events.
+ */
+struct trace_initstate_source;
+struct trace_initstate_source *trace_initstate_source_open(struct sim_source *in, struct sim_workload *w,
+							   const char *slabinfo_path, uint64_t seed,
+							   char *err, size_t errlen);
+struct sim_source *trace_initstate_source_get(struct trace_initstate_source *s);
+const struct trace_initstate_result *trace_initstate_source_result(const struct trace_initstate_source *s);
+void trace_initstate_source_close(struct trace_initstate_source *s);
 
 #endif
