@@ -13,6 +13,7 @@
 #include "cli/validate.h"
 #include "results/db.h"
 #include "traces/load.h"
+#include "traces/native.h"
 
 static void validate_usage(FILE *f)
 {
@@ -45,7 +46,8 @@ static void validate_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -t, --trace FILE        the capture (ftrace text, trace-cmd report, perf\n"
-"                          script, native; .gz/.xz)\n"
+"                          script, native; .gz/.xz); a native file is read\n"
+"                          in passes, never held whole\n"
 "  -S, --slabinfo FILE     /proc/slabinfo before the capture, optionally followed\n"
 "                          by the one after it in the same file (as\n"
 "                          scripts/capture-trace.sh writes it)\n"
@@ -208,10 +210,47 @@ static void validate_check_caches(const struct validate_args *a, const struct si
 	free(names);
 }
 
+static void validate_count(void *ctx, const struct sim_event *e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/*
+ * The capture as passes: a native file is read again by each pass and
+ * never held (one pass first gives it the counts the trace's record and
+ * the progress line need); anything else is loaded whole.  0 or -1 (printed).
+ */
+static int validate_open(const struct validate_args *a, struct sim_workload *w, struct trace_native_passes **np,
+			 struct sim_passes_mem *pm, struct sim_passes **p)
+{
+	char err[1024];
+
+	*np = NULL;
+	if (trace_native_path_is_native(a->trace)) {
+		*np = trace_native_passes_open(a->trace, w, NULL, err, sizeof(err));
+		if (!*np || sim_passes_walk(*p = trace_native_passes_get(*np), validate_count, NULL, err, sizeof(err))) {
+			cli_error("validate: %s", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (trace_load(a->trace, w, err, sizeof(err))) {
+		cli_error("validate: %s", err);
+		return -1;
+	}
+	sim_passes_mem_init(pm, w);
+	*p = &pm->p;
+	return 0;
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct validate_args a;
 	struct sim_workload w;
+	struct trace_native_passes *np = NULL;
+	struct sim_passes_mem pm;
+	struct sim_passes *p;
 	struct validation v;
 	struct db *db = NULL;
 	int64_t trace_id = 0;
@@ -227,8 +266,7 @@ int cmd_validate(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	sim_workload_init(&w);
-	if (trace_load(a.trace, &w, err, sizeof(err))) {
-		cli_error("validate: %s", err);
+	if (validate_open(&a, &w, &np, &pm, &p)) {
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
@@ -240,8 +278,9 @@ int cmd_validate(int argc, char **argv)
 	}
 	validate_check_caches(&a, &w);
 	if (!a.quiet)
-		fprintf(stderr, "slabsim: validate: %zu events read; replaying on slub as 6.1\n", w.nev);
-	if (validation_compute(&w, a.slabinfo, a.seed, &v, err, sizeof(err))) {
+		fprintf(stderr, "slabsim: validate: %" PRIu64 " events %s; replaying on slub as 6.1\n",
+			sim_workload_events(&w), np ? "in the native file, read in passes" : "read");
+	if (validation_compute_passes(p, &w, a.slabinfo, a.seed, &v, err, sizeof(err))) {
 		cli_error("validate: %s", err);
 		rc = CLI_EXIT_FAIL;
 		goto out;
@@ -251,6 +290,7 @@ int cmd_validate(int argc, char **argv)
 		rc = validate_record(&a, db, trace_id, &v);
 	validation_fini(&v);
 out:
+	trace_native_passes_close(np);
 	sim_workload_fini(&w);
 	db_close(db);
 	return rc;

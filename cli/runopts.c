@@ -414,7 +414,7 @@ static int runopts_stream_open(struct runopts_trace *t, const struct trace_resha
 		goto fail;
 	if (warm && t->initial_state &&
 	    !(t->is = trace_initstate_source_open(runopts_stream_src(t), &t->w, t->initial_state, t->seed,
-						  err, sizeof(err)))) {
+						  NULL, err, sizeof(err)))) {
 		cli_error("%s: --initial-state %s", cmd, err);
 		return -1;
 	}

@@ -142,9 +142,10 @@ static void validation_sim_slabs(struct validation *v, struct sim_stats *st, siz
 	}
 }
 
-static int validation_replay(struct validation *v, struct sim_workload *w, uint64_t warmup, const unsigned *order,
+static int validation_replay(struct validation *v, struct sim_source *src, uint64_t warmup, const unsigned *order,
 			     char *err, size_t errlen)
 {
+	const struct sim_workload *w = src->w;
 	struct validation_hook h = { .group_of = v->real.group_of, .order = order };
 	struct sim_replay_opts ro = { .on_alloc = validation_on_alloc, .on_page_free = validation_on_page_free,
 				      .on_alloc_arg = &h };
@@ -164,7 +165,7 @@ static int validation_replay(struct validation *v, struct sim_workload *w, uint6
 	snprintf(v->policy, sizeof(v->policy), "slub mode=classic cpu_partial=auto min_partial=auto "
 		 "order=snapshot cpus=%u", v->cpus);
 	slabuse_init(&h.u, (unsigned)v->real.ngroups, v->cpus);
-	rc = sim_replay(w, &cfg, &slub_policy, &pv, &ro, &st, err, errlen);
+	rc = sim_replay_source(src, &cfg, &slub_policy, &pv, &ro, &st, err, errlen);
 	if (!rc) {
 		size_t ng = v->real.ngroups;
 
@@ -248,11 +249,32 @@ static void validation_summarise(struct validation *v)
 			 validation_ratio(q[0], sizeof(q[0]), sw_sim, sw_real));
 }
 
-int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t seed, struct validation *v,
-		       char *err, size_t errlen)
+/* The simulated side: a pass of the trace, warm-started with at least the free objects the capture shows. */
+static int validation_sim(struct validation *v, struct sim_passes *p, struct sim_workload *w, const char *slabinfo,
+			  const unsigned *order, char *err, size_t errlen)
+{
+	struct trace_initstate_source *is;
+	struct sim_source *src = p->open(p, err, errlen);
+	int rc;
+
+	if (!src)
+		return -EIO;
+	is = trace_initstate_source_open(src, w, slabinfo, v->seed, v->real.free_at_start, err, errlen);
+	if (!is) {
+		p->close(p);
+		return -EINVAL;
+	}
+	rc = validation_replay(v, trace_initstate_source_get(is), trace_initstate_source_result(is)->prefix_events,
+			       order, err, errlen);
+	trace_initstate_source_close(is);
+	p->close(p);
+	return rc;
+}
+
+int validation_compute_passes(struct sim_passes *p, struct sim_workload *w, const char *slabinfo, uint64_t seed,
+			      struct validation *v, char *err, size_t errlen)
 {
 	struct slabinfo_file sf;
-	struct trace_initstate_result is;
 	unsigned *order = NULL;
 	int rc;
 
@@ -261,20 +283,28 @@ int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t se
 	rc = slabinfo_read_file(slabinfo, &sf, err, errlen);
 	if (rc)
 		return rc;
-	rc = realslab_compute(w, &sf.snap[0], sf.nsnap > 1 ? &sf.snap[sf.nsnap - 1] : NULL, &v->real, err, errlen);
+	rc = realslab_compute_passes(p, &sf.snap[0], sf.nsnap > 1 ? &sf.snap[sf.nsnap - 1] : NULL, &v->real, err,
+				     errlen);
 	if (!rc) {
 		v->sim = xcalloc(v->real.ngroups + 1, sizeof(*v->sim));
 		v->sim_cpu_switches = xcalloc(v->real.ncpus, sizeof(*v->sim_cpu_switches));
 		order = validation_orders(w, &sf.snap[0], sf.nsnap > 1 ? &sf.snap[sf.nsnap - 1] : NULL);
-		rc = trace_initstate_apply_ex(w, slabinfo, seed, v->real.free_at_start, &is, err, errlen);
+		rc = validation_sim(v, p, w, slabinfo, order, err, errlen);
 	}
-	if (!rc)
-		rc = validation_replay(v, w, is.prefix_events, order, err, errlen);
 	if (!rc)
 		validation_summarise(v);
 	free(order);
 	slabinfo_file_fini(&sf);
 	return rc;
+}
+
+int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t seed, struct validation *v,
+		       char *err, size_t errlen)
+{
+	struct sim_passes_mem pm;
+
+	sim_passes_mem_init(&pm, w);
+	return validation_compute_passes(&pm.p, w, slabinfo, seed, v, err, errlen);
 }
 
 void validation_fini(struct validation *v)

@@ -38,11 +38,18 @@ struct validation {
 
 /*
  * Computes both sides for w (loaded, not reshaped) and the snapshot file
- * slabinfo; w gets the warm-start prefix and the snapshot's slab orders.
- * 0, or a negative errno with "file: ..." in err.
+ * slabinfo; w gets the snapshot's slab orders, and what the warm-started
+ * replay made of it (objects, digest).  0, or a negative errno with
+ * "file: ..." in err.
  */
 int validation_compute(struct sim_workload *w, const char *slabinfo, uint64_t seed, struct validation *v,
 		       char *err, size_t errlen);
+/*
+ * The same over passes of a trace (sim/source.h) whose header w is
+ * (p->w, writable here): the capture is read several times and never held.
+ */
+int validation_compute_passes(struct sim_passes *p, struct sim_workload *w, const char *slabinfo, uint64_t seed,
+			      struct validation *v, char *err, size_t errlen);
 void validation_fini(struct validation *v);
 
 enum validation_format { VALIDATION_TEXT, VALIDATION_CSV, VALIDATION_JSON };

@@ -218,7 +218,7 @@ START_TEST(test_source_same_as_apply)
 	sim_workload_init(&h);
 	ns = trace_native_source_open(path, &h, NULL, err, sizeof(err));
 	ck_assert_msg(ns != NULL, "%s", err);
-	is = trace_initstate_source_open(trace_native_source_get(ns), &h, snap, 7, err, sizeof(err));
+	is = trace_initstate_source_open(trace_native_source_get(ns), &h, snap, 7, NULL, err, sizeof(err));
 	ck_assert_msg(is != NULL, "%s", err);
 	ck_assert_uint_eq(trace_initstate_source_result(is)->prefix_events, res.prefix_events);
 	ck_assert_uint_eq(h.nobjs, w.nobjs);

@@ -27,6 +27,7 @@
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
 #include "traces/load.h"
+#include "traces/native.h"
 #include "traces/realslab.h"
 
 #define BASE 0xffff9a4000000000ull	/* 1 GiB aligned, as the kernel randomises it */
@@ -651,6 +652,54 @@ START_TEST(test_capture_refusals)
 }
 END_TEST
 
+/*
+ * validate over a native file read in passes, never held, gives every
+ * figure of both sides that the capture loaded whole gives.
+ */
+START_TEST(test_passes_same_as_loaded)
+{
+	const char *snap = tutil_srcpath("traces/samples/file_churn.slabinfo.txt");
+	struct sim_workload w, h;
+	struct validation a, b;
+	struct trace_native_passes *np;
+	char err[1024], *path = tutil_tmpfile(".slabsimt", "", 0);
+
+	sim_workload_init(&w);
+	ck_assert_msg(trace_load(tutil_srcpath("traces/samples/file_churn-head.trace.xz"), &w, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_msg(trace_native_write(&w, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(validation_compute(&w, snap, 3, &a, err, sizeof(err)) == 0, "%s", err);
+	sim_workload_init(&h);
+	np = trace_native_passes_open(path, &h, NULL, err, sizeof(err));
+	ck_assert_msg(np != NULL, "%s", err);
+	ck_assert_msg(validation_compute_passes(trace_native_passes_get(np), &h, snap, 3, &b, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_gt(a.real.ngroups, 1);
+	ck_assert_uint_eq(a.real.ngroups, b.real.ngroups);
+	ck_assert_uint_eq(a.real.ncpus, b.real.ncpus);
+	ck_assert_msg(!memcmp(&a.real.base, &b.real.base, sizeof(a.real.base)), "the inferred base");
+	ck_assert_msg(!memcmp(&a.real.total, &b.real.total, sizeof(a.real.total)), "the real totals");
+	ck_assert_msg(!memcmp(&a.sim_total, &b.sim_total, sizeof(a.sim_total)), "the simulated totals");
+	for (size_t g = 0; g < a.real.ngroups; g++) {
+		ck_assert_str_eq(a.real.g[g].name, b.real.g[g].name);
+		ck_assert_msg(!memcmp(&a.real.g[g].fig, &b.real.g[g].fig, sizeof(a.real.g[g].fig)), "real %s",
+			      a.real.g[g].name);
+		ck_assert_msg(!memcmp(&a.sim[g], &b.sim[g], sizeof(a.sim[g])), "simulated %s", a.real.g[g].name);
+	}
+	ck_assert_msg(!memcmp(a.real.cpu_switches, b.real.cpu_switches, a.real.ncpus * sizeof(uint64_t)), "switches");
+	ck_assert_msg(!memcmp(a.sim_cpu_switches, b.sim_cpu_switches, a.real.ncpus * sizeof(uint64_t)), "sim switches");
+	ck_assert_str_eq(a.summary, b.summary);
+	ck_assert_uint_eq(h.digest, w.digest);
+	validation_fini(&a);
+	validation_fini(&b);
+	trace_native_passes_close(np);
+	sim_workload_fini(&h);
+	sim_workload_fini(&w);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -668,6 +717,7 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_capture_layout);
 	tcase_add_test(tc, test_capture_refusals);
 	tcase_add_test(real, test_head_mapping);
+	tcase_add_test(real, test_passes_same_as_loaded);
 	tcase_set_timeout(real, 120);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, real);

@@ -305,11 +305,11 @@ static int is_next(struct sim_source *src, struct sim_event *e, char *err, size_
 
 struct trace_initstate_source *trace_initstate_source_open(struct sim_source *in, struct sim_workload *w,
 							   const char *slabinfo_path, uint64_t seed,
-							   char *err, size_t errlen)
+							   const uint64_t *min_free, char *err, size_t errlen)
 {
 	struct trace_initstate_source *s = xcalloc(1, sizeof(*s));
 
-	if (prefix_build(&s->p, w, slabinfo_path, seed, NULL, &s->res, err, errlen)) {
+	if (prefix_build(&s->p, w, slabinfo_path, seed, min_free, &s->res, err, errlen)) {
 		free(s);
 		return NULL;
 	}

@@ -65,14 +65,15 @@ int trace_initstate_apply_ex(struct sim_workload *w, const char *slabinfo_path, 
  * leave in w, in the same order.  w is the trace without its events (the
  * source's); open adds the prefix's objects to w->nobjs and names the
  * snapshot in w->source, and the end of the events sets its digest, its
- * unmatched-free count and its stream counts.  NULL with "FILE:LINE: ..."
- * in err for a missing or malformed snapshot.  The result's
- * matched_frees is final at the end of the events.
+ * unmatched-free count and its stream counts.  min_free as for
+ * trace_initstate_apply_ex() (NULL: the snapshot's free objects).  NULL
+ * with "FILE:LINE: ..." in err for a missing or malformed snapshot.  The
+ * result's matched_frees is final at the end of the events.
  */
 struct trace_initstate_source;
 struct trace_initstate_source *trace_initstate_source_open(struct sim_source *in, struct sim_workload *w,
 							   const char *slabinfo_path, uint64_t seed,
-							   char *err, size_t errlen);
+							   const uint64_t *min_free, char *err, size_t errlen);
 struct sim_source *trace_initstate_source_get(struct trace_initstate_source *s);
 const struct trace_initstate_result *trace_initstate_source_result(const struct trace_initstate_source *s);
 void trace_initstate_source_close(struct trace_initstate_source *s);

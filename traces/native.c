@@ -798,6 +798,7 @@ bool trace_native_path_is_native(const char *path)
 
 struct trace_native_passes {
 	struct sim_passes p;
+	struct sim_workload *hw;	/* the caller's header: given the counts of a complete pass */
 	char *path;
 	struct sim_workload pw;		/* the current pass's copy of the header */
 	struct trace_native_source *cur;
@@ -820,6 +821,8 @@ static void np_close(struct sim_passes *p)
 {
 	struct trace_native_passes *np = p->priv;
 
+	if (np->cur->rc == 0)
+		np->hw->stream = np->pw.stream;
 	trace_native_source_close(np->cur);
 	np->cur = NULL;
 	sim_workload_fini(&np->pw);
@@ -836,6 +839,7 @@ struct trace_native_passes *trace_native_passes_open(const char *path, struct si
 	trace_native_source_close(s);
 	np = xcalloc(1, sizeof(*np));
 	np->path = xstrdup(path);
+	np->hw = w;
 	np->p = (struct sim_passes){ .w = w, .open = np_open, .close = np_close, .priv = np };
 	return np;
 }

@@ -120,7 +120,8 @@ void trace_native_source_close(struct trace_native_source *s);
  * Passes over the native file path (sim_passes): w and info are read from
  * its header now, as trace_native_source_open() reads them (w freshly
  * sim_workload_init()ed, finalized by the caller after close), and each
- * pass opens the file again and checks it to its trailer.  NULL with the
+ * pass opens the file again and checks it to its trailer; a pass read to
+ * its sound end gives w its event counts (w->stream).  NULL with the
  * message in err when the file cannot be opened.
  */
 struct trace_native_passes;

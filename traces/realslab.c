@@ -264,25 +264,31 @@ static void walk_object(struct walk *k, const struct sim_event *e)
 	u64map_put(&k->ptrs, e->ptr, 1);
 }
 
-static void walk_run(struct walk *k)
+static void walk_event(void *ctx, const struct sim_event *e)
 {
+	struct walk *k = ctx;
+
+	if (e->op == SIM_EV_PAGE_ALLOC)
+		walk_page_alloc(k, e);
+	else if (e->op == SIM_EV_PAGE_FREE)
+		walk_page_free(k, e);
+	else
+		walk_object(k, e);
+}
+
+static int walk_run(struct sim_passes *p, struct walk *k, char *err, size_t errlen)
+{
+	int rc;
+
 	u64map_init(&k->page);
 	u64map_init(&k->block);
 	u64map_init(&k->old);
 	k->unmapped = k->page_frees_other = 0;
-	for (size_t i = 0; i < k->w->nev; i++) {
-		const struct sim_event *e = &k->w->ev[i];
-
-		if (e->op == SIM_EV_PAGE_ALLOC)
-			walk_page_alloc(k, e);
-		else if (e->op == SIM_EV_PAGE_FREE)
-			walk_page_free(k, e);
-		else
-			walk_object(k, e);
-	}
+	rc = sim_passes_walk(p, walk_event, k, err, errlen);
 	u64map_fini(&k->page);
 	u64map_fini(&k->block);
 	u64map_fini(&k->old);
+	return rc;
 }
 
 /* Groups from the union-find: one per root with objects seen; names joined with '+'. */
@@ -360,23 +366,50 @@ static void realslab_sort(struct realslab *r, size_t ncaches)
 	free(s);
 }
 
-int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *before,
-		     const struct slabinfo_snap *after, struct realslab *r, char *err, size_t errlen)
+/* The second walk's results, into r. */
+static void realslab_figures(struct realslab *r, struct walk *k, struct slabuse *u, size_t ncaches,
+			     const struct slabinfo_snap *after)
 {
+	for (size_t g = 0; g < r->ngroups; g++) {
+		r->g[g].fig = u->fig[g];
+		r->g[g].untraced_allocs = k->untraced[g];
+		r->untraced_allocs += k->untraced[g];
+	}
+	slabuse_total(u, &r->total);
+	r->cpu_switches = xmalloc(r->ncpus * sizeof(*r->cpu_switches));
+	memcpy(r->cpu_switches, u->cpu_switches, r->ncpus * sizeof(*r->cpu_switches));
+	r->unmapped = k->unmapped;
+	r->page_frees_other = k->page_frees_other;
+	realslab_sort(r, ncaches);
+	for (size_t g = 0; g < r->ngroups; g++) {
+		const struct realslab_group *gr = &r->g[g];
+
+		if (after && gr->in_snapshot &&
+		    (int64_t)(gr->snap_after - gr->snap_before) != (int64_t)(gr->fig.slabs_new - gr->fig.slabs_freed))
+			r->disagreements++;
+	}
+}
+
+int realslab_compute_passes(struct sim_passes *p, const struct slabinfo_snap *before,
+			    const struct slabinfo_snap *after, struct realslab *r, char *err, size_t errlen)
+{
+	const struct sim_workload *w = p->w;
 	size_t ncaches = strtab_count(&w->caches);
-	uint32_t *pps = xmalloc((ncaches + 1) * sizeof(*pps));
-	struct walk k = { .w = w, .pps = pps };
+	uint32_t *pps;
+	struct walk k = { .w = w };
 	struct slabuse u;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->ncpus = w->ncpus ? w->ncpus : 1;
-	trace_preslab_compute(w, &r->base);
+	if ((rc = trace_preslab_compute_passes(p, &r->base, err, errlen)))
+		return rc;
 	if (!r->base.known) {
 		snprintf(err, errlen, "%s: the direct-map base cannot be inferred: the trace needs real pointers "
 			 "(no_hash_pointers, or trace-cmd/perf) and mm_page_alloc events", w->source);
-		free(pps);
 		return -ENODATA;
 	}
+	k.pps = pps = xmalloc((ncaches + 1) * sizeof(*pps));
 	k.base = r->base.page_offset;
 	k.parent = xmalloc((ncaches + 1) * sizeof(*k.parent));
 	k.seen = xcalloc(ncaches + 1, sizeof(*k.seen));
@@ -389,46 +422,42 @@ int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *b
 		pps[c] = s ? s->pagesperslab : 1;
 		k.parent[c] = c;
 	}
-	walk_run(&k);
 	r->group_of = xmalloc((ncaches + 1) * sizeof(*r->group_of));
-	realslab_groups(r, &k, ncaches, before, after);
-
-	slabuse_init(&u, (unsigned)r->ngroups, r->ncpus);
-	for (size_t g = 0; g < r->ngroups; g++)
-		slabuse_start(&u, (unsigned)g, r->g[g].snap_before);
-	k.group_of = r->group_of;
-	k.u = &u;
-	k.untraced = xcalloc(r->ngroups + 1, sizeof(*k.untraced));
-	r->free_at_start = xcalloc((ncaches + 1) * r->ncpus, sizeof(*r->free_at_start));
-	k.free_at_start = r->free_at_start;
-	k.ncpus = r->ncpus;
-	u64map_init(&k.ptrs);
-	walk_run(&k);
-	u64map_fini(&k.ptrs);
-	for (size_t g = 0; g < r->ngroups; g++) {
-		r->g[g].fig = u.fig[g];
-		r->g[g].untraced_allocs = k.untraced[g];
-		r->untraced_allocs += k.untraced[g];
+	rc = walk_run(p, &k, err, errlen);
+	if (!rc) {
+		realslab_groups(r, &k, ncaches, before, after);
+		slabuse_init(&u, (unsigned)r->ngroups, r->ncpus);
+		for (size_t g = 0; g < r->ngroups; g++)
+			slabuse_start(&u, (unsigned)g, r->g[g].snap_before);
+		k.group_of = r->group_of;
+		k.u = &u;
+		k.untraced = xcalloc(r->ngroups + 1, sizeof(*k.untraced));
+		r->free_at_start = xcalloc((ncaches + 1) * r->ncpus, sizeof(*r->free_at_start));
+		k.free_at_start = r->free_at_start;
+		k.ncpus = r->ncpus;
+		u64map_init(&k.ptrs);
+		rc = walk_run(p, &k, err, errlen);
+		u64map_fini(&k.ptrs);
+		if (!rc)
+			realslab_figures(r, &k, &u, ncaches, after);
+		free(k.untraced);
+		slabuse_fini(&u);
 	}
-	free(k.untraced);
-	slabuse_total(&u, &r->total);
-	r->cpu_switches = xmalloc(r->ncpus * sizeof(*r->cpu_switches));
-	memcpy(r->cpu_switches, u.cpu_switches, r->ncpus * sizeof(*r->cpu_switches));
-	r->unmapped = k.unmapped;
-	r->page_frees_other = k.page_frees_other;
-	realslab_sort(r, ncaches);
-	for (size_t g = 0; g < r->ngroups; g++) {
-		const struct realslab_group *gr = &r->g[g];
-
-		if (after && gr->in_snapshot &&
-		    (int64_t)(gr->snap_after - gr->snap_before) != (int64_t)(gr->fig.slabs_new - gr->fig.slabs_freed))
-			r->disagreements++;
-	}
-	slabuse_fini(&u);
 	free(k.parent);
 	free(k.seen);
 	free(pps);
-	return 0;
+	if (rc)
+		realslab_fini(r);
+	return rc;
+}
+
+int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *before,
+		     const struct slabinfo_snap *after, struct realslab *r, char *err, size_t errlen)
+{
+	struct sim_passes_mem pm;
+
+	sim_passes_mem_init(&pm, w);
+	return realslab_compute_passes(&pm.p, before, after, r, err, errlen);
 }
 
 void realslab_fini(struct realslab *r)

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/source.h"
 #include "sim/u64map.h"
 #include "sim/workload.h"
 #include "traces/preslab.h"
@@ -126,6 +127,13 @@ struct realslab {
  */
 int realslab_compute(const struct sim_workload *w, const struct slabinfo_snap *before,
 		     const struct slabinfo_snap *after, struct realslab *r, char *err, size_t errlen);
+/*
+ * The same over passes that need not hold the events (those of
+ * traces/preslab, then two walks); also the negative errno of a pass that
+ * could not read the trace, with its message in err.
+ */
+int realslab_compute_passes(struct sim_passes *p, const struct slabinfo_snap *before,
+			    const struct slabinfo_snap *after, struct realslab *r, char *err, size_t errlen);
 void realslab_fini(struct realslab *r);
 
 #endif
