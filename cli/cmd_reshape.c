@@ -2,6 +2,7 @@
 /* cmd_reshape.c - `slabsim trace reshape`: what-if transformations written as a native trace. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,8 +21,10 @@ static void reshape_usage(FILE *f)
 "\n"
 "Writes a what-if copy of the trace IN (any format 'slabsim run' reads) as a\n"
 "native trace OUT.  The same transformations are options of 'slabsim run',\n"
-"which applies them in memory; a reshaped file is worth writing when it is\n"
-"replayed many times.  They are applied in this order:\n"
+"which applies them as the events pass; a reshaped file is worth writing when\n"
+"it is replayed many times.  A native IN is reshaped on the way and never held\n"
+"whole (read twice, or three times to replicate what a filter kept); other\n"
+"formats are loaded into memory first.  They are applied in this order:\n"
 "\n"
 "  --caches A,B        keep only these caches (names as 'slabsim trace stats' shows)\n"
 "  --window S,E        keep only events from S to E, in seconds or with a unit\n"
@@ -116,6 +119,92 @@ static int reshape_parse(int argc, char **argv, struct trace_reshape *r, const c
 	return 0;
 }
 
+/* A pass over the native file path reshaped by r, into w (freshly initialised by the caller). */
+struct reshape_pass {
+	struct trace_native_source *ns;
+	struct trace_reshape_source *rs;
+};
+
+static struct sim_source *reshape_pass_open(struct reshape_pass *p, const char *path, const struct trace_reshape *r,
+					    uint32_t kept, struct sim_workload *w, char *err, size_t errlen)
+{
+	p->rs = NULL;
+	p->ns = trace_native_source_open(path, w, NULL, err, errlen);
+	if (!p->ns)
+		return NULL;
+	p->rs = trace_reshape_source_open(trace_native_source_get(p->ns), w, r, kept, err, errlen);
+	return p->rs ? trace_reshape_source_get(p->rs) : NULL;
+}
+
+static void reshape_pass_close(struct reshape_pass *p)
+{
+	trace_reshape_source_close(p->rs);
+	trace_native_source_close(p->ns);
+}
+
+/* Reads path reshaped by r to its end, into w: its digest, counts and anomalies final. */
+static int reshape_pass_drain(const char *path, const struct trace_reshape *r, uint32_t kept, struct sim_workload *w,
+			      char *err, size_t errlen)
+{
+	struct reshape_pass p;
+	struct sim_source *src = reshape_pass_open(&p, path, r, kept, w, err, errlen);
+	int rc = src ? sim_source_drain(src, err, errlen) : -EINVAL;
+
+	reshape_pass_close(&p);
+	return rc;
+}
+
+/*
+ * A native IN is reshaped on the way and never held: one pass (two, to
+ * replicate what a filter kept) makes the header final, the last writes
+ * the events.  w gets the header.
+ */
+static int reshape_stream(const char *in, const char *out, const struct trace_reshape *r, struct sim_workload *w,
+			  char *err, size_t errlen)
+{
+	struct trace_reshape once = *r;
+	struct trace_native_stream *os = NULL;
+	struct sim_workload pw;
+	struct reshape_pass p;
+	struct sim_source *src;
+	struct sim_event e;
+	uint32_t kept = 0;
+	int rc;
+
+	once.replicate = 0;
+	if (trace_reshape_filters(r) && r->replicate > 1) {
+		sim_workload_init(&pw);
+		rc = reshape_pass_drain(in, &once, 0, &pw, err, errlen);
+		kept = pw.nobjs;
+		sim_workload_fini(&pw);
+		if (rc)
+			return rc;
+	}
+	if ((rc = reshape_pass_drain(in, r, kept, w, err, errlen)))
+		return rc;
+	sim_workload_init(&pw);
+	src = reshape_pass_open(&p, in, r, kept, &pw, err, errlen);
+	if (src)
+		os = trace_native_stream_open(out, w, sim_workload_events(w), err, errlen);
+	rc = -EINVAL;
+	if (os) {
+		/* a failed write is reported by the close */
+		while ((rc = src->next(src, &e, err, errlen)) > 0)
+			trace_native_stream_put(os, &e);
+	}
+	if (!rc && pw.digest != w->digest) {
+		snprintf(err, errlen, "%s: changed while it was read", in);
+		rc = -EIO;
+	}
+	if (os && rc)
+		trace_native_stream_abort(os);
+	else if (os)
+		rc = trace_native_stream_close(os, w->digest, err, errlen);
+	reshape_pass_close(&p);
+	sim_workload_fini(&pw);
+	return rc;
+}
+
 int cmd_trace_reshape(int argc, char **argv)
 {
 	struct trace_reshape r = { 0 };
@@ -128,12 +217,17 @@ int cmd_trace_reshape(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	sim_workload_init(&w);
-	if (trace_load(in, &w, err, sizeof(err)) || trace_reshape_apply(&w, &r, err, sizeof(err)) ||
-	    trace_native_write(&w, out, err, sizeof(err))) {
+	if (trace_native_path_is_native(in))
+		rc = reshape_stream(in, out, &r, &w, err, sizeof(err));
+	else
+		rc = trace_load(in, &w, err, sizeof(err)) || trace_reshape_apply(&w, &r, err, sizeof(err)) ||
+		     trace_native_write(&w, out, err, sizeof(err));
+	if (rc) {
 		cli_error("trace reshape: %s", err);
 		rc = CLI_EXIT_FAIL;
 	} else if (!quiet) {
-		printf("%s: %zu events, %u objects, %u cpus; wrote %s\n", w.source, w.nev, w.nobjs, w.ncpus, out);
+		printf("%s: %" PRIu64 " events, %u objects, %u cpus; wrote %s\n", w.source, sim_workload_events(&w),
+		       w.nobjs, w.ncpus, out);
 	}
 	sim_workload_fini(&w);
 	return rc;

@@ -21,6 +21,9 @@
 #include "sim/xalloc.h"
 #include "tests/check_suites.h"
 #include "tests/tutil.h"
+#include "traces/load.h"
+#include "traces/native.h"
+#include "traces/reshape.h"
 
 #define SAMPLE "traces/samples/fork_exec-head.trace.xz"
 
@@ -262,9 +265,18 @@ END_TEST
 
 START_TEST(test_trace_reshape_writes_native)
 {
+	static const char caches[] = "kmalloc-64,vm_area_struct";
+	const struct {
+		const char *args;
+		struct trace_reshape r;
+	} how[] = {
+		{ "--cpus 2 --map spread", { .cpus = 2, .spread = true } },
+		{ "--window 0,2s --caches kmalloc-64,vm_area_struct --replicate 4",
+		  { .window_start_ns = 0, .window_end_ns = 2000000000ull, .caches = caches, .replicate = 4 } },
+	};
 	char *dir = tutil_tmpdir();
 	struct result *r = xmalloc(sizeof(*r));
-	char args[2048], out[512], cmd[1024];
+	char args[2048], out[512], cmd[1200], nat[512], mem[512], err[1024];
 
 	snprintf(out, sizeof(out), "%s/r.slabsimt", dir);
 	snprintf(args, sizeof(args), "trace reshape " SAMPLE " --window 0,2s --replicate 4 -o '%s'", out);
@@ -277,6 +289,25 @@ START_TEST(test_trace_reshape_writes_native)
 	snprintf(args, sizeof(args), "trace reshape " SAMPLE " --caches no_such_cache -o '%s'", out);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "no_such_cache"), "an unknown cache should be named: %s", r->err);
+	/* a native input is reshaped as it is read: the same bytes as reshaped in memory */
+	snprintf(nat, sizeof(nat), "%s/n.slabsimt", dir);
+	snprintf(mem, sizeof(mem), "%s/m.slabsimt", dir);
+	snprintf(args, sizeof(args), "trace import -q " SAMPLE " -o '%s'", nat);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(how); i++) {
+		struct sim_workload w;
+
+		snprintf(args, sizeof(args), "trace reshape -q '%s' %s -o '%s'", nat, how[i].args, out);
+		slabsim(r, args);
+		ck_assert_msg(r->status == 0, "reshaping a native file should succeed: %s", r->err);
+		sim_workload_init(&w);
+		ck_assert_msg(trace_load(nat, &w, err, sizeof(err)) == 0 && trace_reshape_apply(&w, &how[i].r, err, sizeof(err)) == 0 &&
+			      trace_native_write(&w, mem, err, sizeof(err)) == 0, "%s", err);
+		sim_workload_fini(&w);
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, mem);
+		ck_assert_msg(system(cmd) == 0, "reshaped streamed (%s) should be the bytes reshaped in memory", how[i].args);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(dir);
