@@ -97,8 +97,8 @@ static const char stats_help[] =
 	"Analyse the trace FILE (any format 'slabsim trace import' reads, or a\n"
 	"native file): what a replay will ask of an allocator, before replaying it.\n"
 	"A native FILE is read in passes and never held whole: memory follows the\n"
-	"live objects, not the trace's length; other formats (and --strict) are\n"
-	"loaded into memory first.\n"
+	"live objects, not the trace's length; other formats are loaded into memory\n"
+	"first.\n"
 	"\n"
 	"Sections (--table selects some):\n"
 	"  summary    source, format, generator or kernel, duration, CPUs, events\n"
@@ -527,8 +527,8 @@ static void stats_print(struct sim_passes *p, const struct trace_load_info *info
 
 /*
  * A native file is read pass by pass, never held: memory follows the live
- * objects.  Anything else (text, trace.dat, standard input, or --strict,
- * whose checks run at load) is loaded whole first.
+ * objects (--strict reads it through once more first).  Anything else
+ * (text, trace.dat, standard input) is loaded whole first.
  */
 static int stats_native(const char *ctx, const struct stats_args *a, struct trace_stats *s)
 {
@@ -572,7 +572,13 @@ static int trace_stats_cmd(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? CLI_EXIT_OK : ret;
 	memset(&s, 0, sizeof(s));
-	if (!a.strict && trace_native_path_is_native(a.path)) {
+	if (trace_native_path_is_native(a.path)) {
+		char err[1024];
+
+		if (a.strict && trace_native_strict_check(a.path, err, sizeof(err))) {
+			cli_error("%s: %s", ctx, err);
+			return CLI_EXIT_FAIL;
+		}
 		ret = stats_native(ctx, &a, &s);
 		trace_stats_fini(&s);
 		return ret;

@@ -466,9 +466,15 @@ static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool
 
 int runopts_trace_open(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet, const char *cmd)
 {
+	char err[1024];
+
 	memset(t, 0, sizeof(*t));
-	if (r->strict || !trace_native_path_is_native(r->trace))
+	if (!trace_native_path_is_native(r->trace))
 		return runopts_load_trace(r, &t->w, quiet, cmd);
+	if (r->strict && trace_native_strict_check(r->trace, err, sizeof(err))) {
+		cli_error("%s: %s", cmd, err);
+		return -1;
+	}
 	if (runopts_trace_stream(r, t, complete, quiet, cmd)) {
 		runopts_trace_close(t);
 		return -1;

@@ -358,7 +358,7 @@ START_TEST(test_strict_native)
 	static const char text[] =
 		BI_LINE("1.000000", 0, "kmalloc: call_site=a ptr=ffff888000001000 bytes_req=8 bytes_alloc=8")
 		BI_LINE("1.000001", 0, "kfree: call_site=a ptr=ffff888000009000");
-	char *dir = tutil_tmpdir(), path[512], err[1024];
+	char *dir = tutil_tmpdir(), path[512], clean[512], err[1024], err2[1024];
 	struct sim_workload w, n;
 
 	ck_assert_int_eq(bi_load_text(text, &w, false, err, sizeof(err)), 0);
@@ -369,8 +369,24 @@ START_TEST(test_strict_native)
 	ck_assert_int_eq(bi_load_path(path, &n, true, err, sizeof(err)), -EINVAL);
 	bi_assert_has(err, "t.slabsim: event 1: field 'ptr': free of a pointer not allocated in the trace of 0xffff888000009000 "
 		      "(unmatched_free: an error under --strict)", "--strict and a native file with an unmatched free");
+	/* the same check read through without loading (run, sweep and trace stats stream the file) */
+	memset(err2, 0, sizeof(err2));
+	ck_assert_int_eq(trace_native_strict_check(path, err2, sizeof(err2)), -EINVAL);
+	ck_assert_str_eq(err2, err);
+	sim_workload_fini(&n);
+	/* a trace with nothing --strict refuses passes both ways */
+	snprintf(clean, sizeof(clean), "%s/c.slabsim", dir);
+	w.ev[1].flags &= (uint8_t)~SIM_EVF_UNMATCHED;
+	w.ev[1].oid = w.ev[0].oid;
+	w.ev[1].ptr = w.ev[0].ptr;
+	w.anomaly[SIM_AN_unmatched_free] = 0;
+	w.digest = sim_workload_digest(&w);
+	ck_assert_msg(trace_native_write(&w, clean, err, sizeof(err)) == 0, "native write: %s", err);
+	ck_assert_msg(bi_load_path(clean, &n, true, err, sizeof(err)) == 0, "a clean native file under --strict: %s", err);
+	ck_assert_msg(trace_native_strict_check(clean, err, sizeof(err)) == 0, "the same read through: %s", err);
 	sim_workload_fini(&n);
 	sim_workload_fini(&w);
+	unlink(clean);
 	unlink(path);
 	rmdir(dir);
 	free(dir);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,25 +488,28 @@ static int load_tracedat(struct trace_input *in, const char *path, const char *o
 /* ---- native ------------------------------------------------------------------------------ */
 
 /* A native file keeps its anomaly counts and flags: --strict refuses them. */
-static int load_native_strict(struct sim_workload *w, const char *name, char *err, size_t errlen)
+/* Under --strict, event i of a native file that is an error, or 0. */
+static int load_native_strict_event(const struct sim_event *e, uint64_t i, const char *name, char *err, size_t errlen)
+{
+	bool unmatched = e->op == SIM_EV_FREE && (e->flags & SIM_EVF_UNMATCHED);
+
+	if (!unmatched && !(e->op == SIM_EV_ALLOC && (e->flags & SIM_EVF_REALLOC)))
+		return 0;
+	snprintf(err, errlen, "%s: event %" PRIu64 ": field 'ptr': %s of 0x%llx (%s: an error under --strict)",
+		 name, i, unmatched ? "free of a pointer not allocated in the trace" :
+		 "allocation of a pointer already live", (unsigned long long)e->ptr,
+		 unmatched ? "unmatched_free" : "realloc_live");
+	return -EINVAL;
+}
+
+/* Under --strict, the anomalies a native file's header counts that are errors, or 0. */
+static int load_native_strict_counts(const struct sim_workload *w, const char *name, char *err, size_t errlen)
 {
 	static const enum sim_anomaly strict[] = {
 		SIM_AN_skipped_lines, SIM_AN_unknown_events, SIM_AN_lost_events, SIM_AN_time_backwards,
 		SIM_AN_null_alloc, SIM_AN_unmatched_free, SIM_AN_realloc_live,
 	};
 
-	for (size_t i = 0; i < w->nev; i++) {
-		const struct sim_event *e = &w->ev[i];
-		bool unmatched = e->op == SIM_EV_FREE && (e->flags & SIM_EVF_UNMATCHED);
-
-		if (unmatched || (e->op == SIM_EV_ALLOC && (e->flags & SIM_EVF_REALLOC))) {
-			snprintf(err, errlen, "%s: event %zu: field 'ptr': %s of 0x%llx (%s: an error under --strict)",
-				 name, i, unmatched ? "free of a pointer not allocated in the trace" :
-				 "allocation of a pointer already live", (unsigned long long)e->ptr,
-				 unmatched ? "unmatched_free" : "realloc_live");
-			return -EINVAL;
-		}
-	}
 	for (size_t i = 0; i < sizeof(strict) / sizeof(strict[0]); i++) {
 		if (w->anomaly[strict[i]]) {
 			snprintf(err, errlen, "%s: the trace counts %llu %s (%s: an error under --strict; "
@@ -516,6 +520,40 @@ static int load_native_strict(struct sim_workload *w, const char *name, char *er
 		}
 	}
 	return 0;
+}
+
+static int load_native_strict(struct sim_workload *w, const char *name, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < w->nev && !rc; i++)
+		rc = load_native_strict_event(&w->ev[i], i, name, err, errlen);
+	return rc ? rc : load_native_strict_counts(w, name, err, errlen);
+}
+
+int trace_native_strict_check(const char *path, char *err, size_t errlen)
+{
+	struct sim_workload w;
+	struct trace_native_source *ns;
+	struct sim_source *src;
+	struct sim_event e;
+	uint64_t i = 0;
+	int rc;
+
+	sim_workload_init(&w);
+	ns = trace_native_source_open(path, &w, NULL, err, errlen);
+	if (!ns) {
+		sim_workload_fini(&w);
+		return -EINVAL;
+	}
+	src = trace_native_source_get(ns);
+	while ((rc = src->next(src, &e, err, errlen)) > 0 && !(rc = load_native_strict_event(&e, i, w.source, err, errlen)))
+		i++;
+	if (!rc)
+		rc = load_native_strict_counts(&w, w.source, err, errlen);
+	trace_native_source_close(ns);
+	sim_workload_fini(&w);
+	return rc;
 }
 
 /* A native file is read whole (import then copies it). */

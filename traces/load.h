@@ -101,4 +101,12 @@ int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_l
 int trace_import(const char *path, const char *out, struct sim_workload *w, const struct trace_load_opts *opts,
 		 struct trace_load_info *info, char *err, size_t errlen);
 
+/*
+ * What --strict checks in a native file, read through without holding it:
+ * 0, or -EINVAL with the message loading it whole under --strict gives
+ * (the first unmatched free or reallocation by event number, else the
+ * first anomaly its header counts), or the file's own error.
+ */
+int trace_native_strict_check(const char *path, char *err, size_t errlen);
+
 #endif /* SLABSIM_TRACES_LOAD_H */
