@@ -32,11 +32,13 @@
 #define BENCH_DEFAULT_TRACE "traces/samples/fork_exec.trace.xz"
 #define BENCH_SWEEP_SET "min_partial=5..10"	/* six slub runs of about equal length */
 #define BENCH_SWEEP_RUNS 6
+#define BENCH_REPEAT_DEFAULT 3
 
 static void bench_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: slabsim bench [--trace FILE] [--events N] [--policy LIST] [--no-sweep] [RUN OPTION]...\n"
+"Usage: slabsim bench [--trace FILE] [--events N] [--policy LIST] [--repeat R] [--no-sweep]\n"
+"                     [RUN OPTION]...\n"
 "\n"
 "Measures, in one process on one machine:\n"
 "  import   the trace's text read and parsed (loader and pairing pass) from a\n"
@@ -58,6 +60,9 @@ static void bench_usage(FILE *f)
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
 "           second and the speedup (skipped with --no-sweep).\n"
+"Each import and replay runs R times (default %d) and the fastest is shown,\n"
+"with the spread: (slowest - fastest) / fastest, what the machine's noise\n"
+"did to it.\n"
 "Nothing is kept: the copies, the native file and the databases go to a\n"
 "temporary directory ($TMPDIR or /tmp) that is removed at the end.\n"
 "\n"
@@ -65,10 +70,12 @@ static void bench_usage(FILE *f)
 "      --events N      minimum events of the benchmark trace (default 10000000)\n"
 "  -t, --trace FILE    trace to repeat\n"
 "  -p, --policy LIST   policies or presets, comma-separated, or 'all' (default)\n"
+"      --repeat R      times each import and replay runs, the fastest shown (1 to\n"
+"                      100, default %d)\n"
 "      --no-sweep      skip the sweep figures\n"
 "  plus the options of 'slabsim run' that shape a replay (--cpus, --set,\n"
 "  --timing, --replicate, --window, ...)\n"
-"  -h, --help          show this help\n", BENCH_SWEEP_RUNS);
+"  -h, --help          show this help\n", BENCH_SWEEP_RUNS, BENCH_REPEAT_DEFAULT, BENCH_REPEAT_DEFAULT);
 }
 
 static double bench_now(void)
@@ -132,7 +139,10 @@ struct bench_result {
 	uint64_t read_ahead;	/* most events read ahead of their cpu at once */
 	long peak_kib;		/* the process's peak resident set */
 	int failed;
+	double spread;		/* over the repeats: (slowest - fastest) / fastest */
 };
+
+static unsigned bench_repeat = BENCH_REPEAT_DEFAULT;
 
 /* What a replay of bench_one() does. */
 enum bench_kind {
@@ -193,8 +203,8 @@ static void bench_child(const char *path, const struct runopts *ro, unsigned k, 
  * and its memory is its own (a replay in the parent would reuse what the
  * previous one freed); the child sends its figures back through a pipe.
  */
-static int bench_one(const char *label, const char *path, const struct runopts *ro, unsigned k,
-		     enum bench_kind kind, struct bench_result *res)
+static int bench_one_run(const char *label, const char *path, const struct runopts *ro, unsigned k,
+			 enum bench_kind kind, struct bench_result *res)
 {
 	int fd[2], status;
 	pid_t pid;
@@ -221,6 +231,24 @@ static int bench_one(const char *label, const char *path, const struct runopts *
 		return -1;
 	}
 	bench_peak_kib = SIM_MAX(bench_peak_kib, res->peak_kib);
+	return 0;
+}
+
+/* The replay bench_repeat times: the fastest run's figures, with the spread; prints its first columns. */
+static int bench_one(const char *label, const char *path, const struct runopts *ro, unsigned k,
+		     enum bench_kind kind, struct bench_result *res)
+{
+	struct bench_result r;
+	double slowest = 0;
+
+	for (unsigned i = 0; i < bench_repeat; i++) {
+		if (bench_one_run(label, path, ro, k, kind, &r))
+			return -1;
+		slowest = SIM_MAX(slowest, r.seconds);
+		if (!i || r.seconds < res->seconds)
+			*res = r;
+	}
+	res->spread = res->seconds > 0 ? (slowest - res->seconds) / res->seconds : 0;
 	printf("%-16s %12" PRIu64 " %9.3f %13.0f", label, res->events, res->seconds, res->rate);
 	return 0;
 }
@@ -257,7 +285,8 @@ static void bench_import(const struct runopts *ro, const struct sim_workload *w,
 	struct trace_load_info info;
 	struct sim_workload w2;
 	char path[4200], err[1024];
-	double t0, dt;
+	double t0, dt, best = 0, slowest = 0;
+	size_t nev = 0;
 
 	if (strcmp(w->format, "ftrace") && strcmp(w->format, "trace-cmd") && strcmp(w->format, "perf")) {
 		printf("import   skipped: the trace is %s, not text\n", w->format);
@@ -266,17 +295,25 @@ static void bench_import(const struct runopts *ro, const struct sim_workload *w,
 	snprintf(path, sizeof(path), "%s/trace.txt", dir);
 	if (bench_decompress(ro->trace, path))
 		return;
-	sim_workload_init(&w2);
-	t0 = bench_now();
-	if (trace_load_ex(path, &w2, NULL, &info, err, sizeof(err))) {
-		cli_error("bench: %s", err);
-	} else {
+	for (unsigned i = 0; i < bench_repeat; i++) {
+		sim_workload_init(&w2);
+		t0 = bench_now();
+		if (trace_load_ex(path, &w2, NULL, &info, err, sizeof(err))) {
+			cli_error("bench: %s", err);
+			sim_workload_fini(&w2);
+			unlink(path);
+			return;
+		}
 		dt = bench_now() - t0;
-		printf("import   %.1f MB of %s text (%" PRIu64 " lines, %zu events) in %.3f s: %.1f MB/s, "
-		       "%.0f events/s\n", (double)info.text_bytes / 1e6, w->format, info.lines, w2.nev, dt,
-		       (double)info.text_bytes / 1e6 / dt, (double)w2.nev / dt);
+		nev = w2.nev;
+		slowest = SIM_MAX(slowest, dt);
+		best = i ? SIM_MIN(best, dt) : dt;
+		sim_workload_fini(&w2);
 	}
-	sim_workload_fini(&w2);
+	printf("import   %.1f MB of %s text (%" PRIu64 " lines, %zu events) in %.3f s: %.1f MB/s, "
+	       "%.0f events/s (fastest of %u, spread %.0f%%)\n", (double)info.text_bytes / 1e6, w->format,
+	       info.lines, nev, best, (double)info.text_bytes / 1e6 / best, (double)nev / best, bench_repeat,
+	       100.0 * (slowest - best) / best);
 	unlink(path);
 }
 
@@ -285,16 +322,16 @@ static int bench_replays_whole(const struct runopts *ro, const char *path)
 {
 	struct bench_result bare, full;
 
-	printf("\n%-16s %12s %9s %13s %8s\n", "in memory", "events", "seconds", "events/s", "vs bare");
+	printf("\n%-16s %12s %9s %13s %8s %7s\n", "in memory", "events", "seconds", "events/s", "vs bare", "spread");
 	if (bench_one("bare replay", path, ro, 0, BENCH_BARE_WHOLE, &bare))
 		return -1;
-	printf(" %8s\n", "1.000");
+	printf(" %8s %6.0f%%\n", "1.000", 100 * bare.spread);
 	for (unsigned k = 0; k < ro->npol; k++) {
 		const struct runopts_policy *p = &ro->pol[k];
 
 		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL_WHOLE, &full))
 			return -1;
-		printf(" %8.3f\n", full.rate / bare.rate);
+		printf(" %8.3f %6.0f%%\n", full.rate / bare.rate, 100 * full.spread);
 	}
 	printf("(the same replays of the events read into memory first, the reading not timed: the model's\n"
 	       " cost with no file to read)\n");
@@ -306,26 +343,28 @@ static int bench_replays(const struct runopts *ro, const char *path)
 {
 	struct bench_result bare, full;
 
-	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s %10s\n", "replay", "events", "seconds", "events/s",
-	       "vs bare", "mem MiB", "peak live", "B/live", "read ahead");
+	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s %10s %7s\n", "replay", "events", "seconds", "events/s",
+	       "vs bare", "mem MiB", "peak live", "B/live", "read ahead", "spread");
 	if (bench_one("bare replay", path, ro, 0, BENCH_BARE, &bare))
 		return -1;
-	printf(" %8s %9.1f\n", "1.000", bare.mem_kib / 1024.0);
+	printf(" %8s %9.1f %10s %9s %10s %6.0f%%\n", "1.000", bare.mem_kib / 1024.0, "", "", "", 100 * bare.spread);
 	for (unsigned k = 0; k < ro->npol; k++) {
 		const struct runopts_policy *p = &ro->pol[k];
 
 		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL, &full))
 			return -1;
-		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 "\n", full.rate / bare.rate, full.mem_kib / 1024.0,
-		       full.peak_live, full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0,
-		       full.read_ahead);
+		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 " %6.0f%%\n", full.rate / bare.rate,
+		       full.mem_kib / 1024.0, full.peak_live,
+		       full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0, full.read_ahead,
+		       100 * full.spread);
 	}
-	printf("(vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
+	printf("(each figure the fastest of %u runs, spread: (slowest - fastest) / fastest;\n"
+	       " vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
 	       " the native file, as 'slabsim run' does, and checks its checksum; mem: its peak resident set\n"
 	       " above the resident set before the replay, all of it: the machine model, the object table,\n"
 	       " the events read ahead, the read buffer, the memory time series; B/live: that memory per\n"
 	       " object live at the replay's peak; read ahead: most events read from the file ahead of the\n"
-	       " cpu that runs them, at once)\n");
+	       " cpu that runs them, at once)\n", bench_repeat);
 	return bench_replays_whole(ro, path);
 }
 
@@ -422,6 +461,7 @@ static int bench_parse(int argc, char **argv, struct runopts *ro, long *events, 
 		RUNOPTS_LONG_OPTIONS,
 		{ "events", required_argument, NULL, 1001 },
 		{ "no-sweep", no_argument, NULL, 1002 },
+		{ "repeat", required_argument, NULL, 1003 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -446,6 +486,16 @@ static int bench_parse(int argc, char **argv, struct runopts *ro, long *events, 
 		}
 		if (ch == 1002) {
 			*sweep = false;
+			continue;
+		}
+		if (ch == 1003) {
+			long v;
+
+			if (cli_parse_long(optarg, 1, 100, &v)) {
+				cli_error("bench: --repeat '%s': expected 1 to 100", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			bench_repeat = (unsigned)v;
 			continue;
 		}
 		rc = runopts_parse(ro, ch, optarg, "bench");

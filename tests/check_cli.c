@@ -735,12 +735,13 @@ START_TEST(test_bench_prints_every_figure)
 {
 	struct result *r = xmalloc(sizeof(*r));
 	static const char *const want[] = {
-		"import ", " MB/s", "bare replay", "\nin memory ", "\nslub ", "\npcarray ", "\nsheaves ", "peak live", "B/live", "read ahead",
+		"import ", " MB/s", "(fastest of 2, spread ", "bare replay", "\nin memory ", "\nslub ", "\npcarray ",
+		"\nsheaves ", "peak live", "B/live", "read ahead", " spread\n", "(each figure the fastest of 2 runs",
 		"sweep    6 runs on 1 worker", "sweep    6 runs on 2 workers", "2 workers / 1 worker",
 		"peak resident set of the process",
 	};
 
-	slabsim(r, "bench --trace " SAMPLE " --events 40000 --policy slub,pcarray,sheaves");
+	slabsim(r, "bench --trace " SAMPLE " --events 40000 --policy slub,pcarray,sheaves --repeat 2");
 	ck_assert_msg(r->status == 0, "bench should succeed: %s", r->err);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ck_assert_msg(strstr(r->out, want[i]), "bench should print '%s':\n%s", want[i], r->out);
@@ -748,6 +749,8 @@ START_TEST(test_bench_prints_every_figure)
 		      "40000 events are two copies of the 20000-event sample:\n%s", r->out);
 	slabsim(r, "bench --trace " SAMPLE " --events 1000 --policy nosuch");
 	ck_assert_int_eq(r->status, 2);
+	slabsim(r, "bench --trace " SAMPLE " --repeat 0");
+	ck_assert_msg(r->status == 2 && strstr(r->err, "--repeat"), "--repeat 0 should be refused: %s", r->err);
 	free(r);
 }
 END_TEST
