@@ -191,7 +191,7 @@ static size_t pcache_way_of_holder(const struct coherence *c, unsigned cpu, uint
 
 	if (!p->way)
 		return PC_NONE;
-	hint = p->hint[pc_hint_slot(hash)];
+	hint = p->hint[pc_hint_slot(tag)];
 	if ((p->way[hint].tag & PC_TAG_MASK) == tag)
 		return hint;
 	return pcache_find(c, p, pcache_set(c, hash), tag);
@@ -432,7 +432,7 @@ sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t
 	uint64_t hash = cl_hash(tag);
 	struct pcache *p = pcache_of(c, cpu);
 	size_t base = pcache_set(c, hash);
-	uint32_t *hint = &p->hint[pc_hint_slot(hash)];
+	uint32_t *hint = &p->hint[pc_hint_slot(tag)];
 	size_t way = (p->way[*hint].tag & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
 	enum cl_outcome o = CL_HIT;

@@ -80,9 +80,10 @@ struct pcache {			/* one cpu's private cache */
 
 #define PC_HINTS 1024u
 
-static inline size_t pc_hint_slot(uint64_t hash)
+/* Neighbouring lines take neighbouring slots; lines PC_HINTS * 64 bytes apart are told apart by higher bits. */
+static inline size_t pc_hint_slot(uint64_t tag)
 {
-	return (size_t)(hash >> 32) & (PC_HINTS - 1);	/* bits the set index does not use */
+	return (size_t)(tag ^ (tag >> 10) ^ (tag >> 20)) & (PC_HINTS - 1);
 }
 
 struct coherence {
@@ -140,7 +141,7 @@ static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, s
 
 	if (!p->way)
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
-	w = &p->way[p->hint[pc_hint_slot(cl_hash(tag))]];
+	w = &p->way[p->hint[pc_hint_slot(tag)]];
 	if ((w->tag & PC_TAG_MASK) != tag || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w->stamp = ++p->clock;

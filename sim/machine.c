@@ -115,13 +115,36 @@ const char *machine_cache_name(const struct machine *m, unsigned cache)
 	return cache < m->ncaches ? m->extra_name[cache - m->ntrace_caches] : "";
 }
 
-void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind)
+static inline __attribute__((always_inline)) void machine_access(struct sim_op *op, sim_addr_t addr,
+								  enum cl_kind kind)
 {
 	struct sim_stats *s = op->m->stats;
+	struct sim_touch_stat *t1 = sim_stats_touch_cpu(s, op->cpu, op->origin);
+	struct sim_touch_stat *t2 = sim_stats_touch_cache(s, op->cache, op->origin);
 
-	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now,
-				    sim_stats_touch_cpu(s, op->cpu, op->origin),
-				    sim_stats_touch_cache(s, op->cache, op->origin), NULL);
+	if (!t1 || !t2)
+		__builtin_unreachable();	/* elements of the run's arrays: the hit path need not test them */
+	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now, t1, t2, NULL);
+}
+
+void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind)
+{
+	machine_access(op, addr, kind);
+}
+
+void sim_read(struct sim_op *op, sim_addr_t addr)
+{
+	machine_access(op, addr, CL_READ);
+}
+
+void sim_write(struct sim_op *op, sim_addr_t addr)
+{
+	machine_access(op, addr, CL_WRITE);
+}
+
+void sim_atomic(struct sim_op *op, sim_addr_t addr)
+{
+	machine_access(op, addr, CL_ATOMIC);
 }
 
 unsigned sim_cmpxchg(struct sim_op *op, sim_addr_t addr, enum sim_counter retry_counter)

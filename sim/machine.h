@@ -94,18 +94,10 @@ const char *machine_cache_name(const struct machine *m, unsigned cache);
 /* --- what an operation does -------------------------------------------- */
 
 void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind);
-static inline void sim_read(struct sim_op *op, sim_addr_t addr)
-{
-	sim_access(op, addr, CL_READ);
-}
-static inline void sim_write(struct sim_op *op, sim_addr_t addr)
-{
-	sim_access(op, addr, CL_WRITE);
-}
-static inline void sim_atomic(struct sim_op *op, sim_addr_t addr)
-{
-	sim_access(op, addr, CL_ATOMIC);
-}
+/* The same for each kind, each compiled for its kind alone (the hot path of every policy). */
+void sim_read(struct sim_op *op, sim_addr_t addr);
+void sim_write(struct sim_op *op, sim_addr_t addr);
+void sim_atomic(struct sim_op *op, sim_addr_t addr);
 /*
  * A compare-and-swap on addr's line: if another cpu wrote the line during
  * this operation (after op->start), the first attempt fails and is retried,
