@@ -16,13 +16,6 @@
 /* the bytes of an event up to its tail padding, which a spill must not write unset */
 #define EVENT_FIELD_BYTES (offsetof(struct sim_event, pad) + sizeof(((struct sim_event *)0)->pad))
 
-struct pending_chunk {
-	struct pending_chunk *next;
-	struct pending *ev;	/* PENDING_CHUNK events; NULL while in the file */
-	uint64_t slot;		/* where it is in the file while spilled */
-	uint32_t head, n;	/* events read from it; events in it */
-};
-
 void pending_init(struct pending_queue *q, unsigned ncpus, size_t budget_events)
 {
 	memset(q, 0, sizeof(*q));
@@ -134,27 +127,18 @@ void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event 
 	q->peak = SIM_MAX(q->peak, q->n);
 }
 
-struct pending *pending_front(struct pending_queue *q, unsigned cpu)
+/* pending_front() of a chunk in the file: read back, or NULL with q->err set. */
+struct pending *pending_front_spilled(struct pending_queue *q, struct pending_chunk *k)
 {
-	struct pending_chunk *k = q->cpu[cpu].first;
-
-	if (!q->cpu[cpu].n)
-		return NULL;
-	if (!k->ev)
-		pending_unspill(q, k);
+	pending_unspill(q, k);
 	return k->ev ? &k->ev[k->head] : NULL;
 }
 
-void pending_pop(struct pending_queue *q, unsigned cpu)
+/* pending_pop() of the last event of f's first chunk: the chunk goes. */
+void pending_pop_chunk(struct pending_queue *q, struct pending_fifo *f)
 {
-	struct pending_fifo *f = &q->cpu[cpu];
 	struct pending_chunk *k = f->first;
 
-	f->n--;
-	q->n--;
-	/* the last chunk stays while it has room: a cpu that keeps up reuses one */
-	if (++k->head < k->n || (k == f->last && k->n < PENDING_CHUNK))
-		return;
 	f->first = k->next;
 	if (!f->first)
 		f->last = NULL;

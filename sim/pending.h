@@ -21,7 +21,12 @@ struct pending {
 	uint64_t seq;		/* replayable events read before it */
 };
 
-struct pending_chunk;
+struct pending_chunk {
+	struct pending_chunk *next;
+	struct pending *ev;	/* PENDING_CHUNK events; NULL while in the file */
+	uint64_t slot;		/* where it is in the file while spilled */
+	uint32_t head, n;	/* events read from it; events in it */
+};
 
 struct pending_fifo {
 	struct pending_chunk *first, *last;
@@ -48,13 +53,36 @@ void pending_init(struct pending_queue *q, unsigned ncpus, size_t budget_events)
 void pending_fini(struct pending_queue *q);
 /* Appends e, read seq-th among the replayable events, to cpu's FIFO. */
 void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq);
+/* Internals of the inline functions below: a chunk read back, a chunk emptied. */
+struct pending *pending_front_spilled(struct pending_queue *q, struct pending_chunk *k);
+void pending_pop_chunk(struct pending_queue *q, struct pending_fifo *f);
+
 /*
  * The oldest event of cpu's FIFO, NULL if it is empty or (q->err set) its
  * chunk could not be read back.  Valid until the next push, pop or front.
  */
-struct pending *pending_front(struct pending_queue *q, unsigned cpu);
+static inline struct pending *pending_front(struct pending_queue *q, unsigned cpu)
+{
+	struct pending_chunk *k = q->cpu[cpu].first;
+
+	if (!q->cpu[cpu].n)
+		return NULL;
+	return k->ev ? &k->ev[k->head] : pending_front_spilled(q, k);
+}
+
 /* Drops the oldest event of cpu's FIFO (which must not be empty). */
-void pending_pop(struct pending_queue *q, unsigned cpu);
+static inline void pending_pop(struct pending_queue *q, unsigned cpu)
+{
+	struct pending_fifo *f = &q->cpu[cpu];
+	struct pending_chunk *k = f->first;
+
+	f->n--;
+	q->n--;
+	/* the last chunk stays while it has room: a cpu that keeps up reuses one */
+	if (++k->head < k->n || (k == f->last && k->n < PENDING_CHUNK))
+		return;
+	pending_pop_chunk(q, f);
+}
 static inline uint64_t pending_count(const struct pending_queue *q, unsigned cpu)
 {
 	return q->cpu[cpu].n;
