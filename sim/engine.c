@@ -33,7 +33,8 @@ void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t 
 	struct engine_event ev = { .t = t, .tie = tie, .kind = kind, .seq = e->seq++, .arg = arg };
 	size_t i;
 
-	xgrow((void **)&e->heap, &e->cap, e->n + 1, sizeof(*e->heap));
+	if (e->n == e->cap)
+		xgrow((void **)&e->heap, &e->cap, e->n + 1, sizeof(*e->heap));
 	for (i = e->n++; i > 0; ) {
 		size_t parent = (i - 1) / 2;
 

@@ -13,8 +13,6 @@
 #include "sim/xalloc.h"
 
 #define CHUNK_BYTES ((size_t)PENDING_CHUNK * sizeof(struct pending))
-/* the bytes of an event up to its tail padding, which a spill must not write unset */
-#define EVENT_FIELD_BYTES (offsetof(struct sim_event, pad) + sizeof(((struct sim_event *)0)->pad))
 
 void pending_init(struct pending_queue *q, unsigned ncpus, size_t budget_events)
 {
@@ -111,20 +109,10 @@ static void pending_chunk_add(struct pending_queue *q, struct pending_fifo *f)
 	q->mem_peak = SIM_MAX(q->mem_peak, q->mem_chunks);
 }
 
-void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq)
+void pending_push_chunk(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq)
 {
-	struct pending_fifo *f = &q->cpu[cpu];
-	struct pending *p;
-
-	if (!f->last || f->last->n == PENDING_CHUNK)
-		pending_chunk_add(q, f);
-	p = &f->last->ev[f->last->n++];
-	memset(p, 0, sizeof(*p));
-	memcpy(&p->e, e, EVENT_FIELD_BYTES);
-	p->seq = seq;
-	f->n++;
-	q->n++;
-	q->peak = SIM_MAX(q->peak, q->n);
+	pending_chunk_add(q, &q->cpu[cpu]);
+	pending_push(q, cpu, e, seq);
 }
 
 /* pending_front() of a chunk in the file: read back, or NULL with q->err set. */

@@ -12,6 +12,9 @@
 #ifndef SLABSIM_PENDING_H
 #define SLABSIM_PENDING_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "sim/event.h"
 
 #define PENDING_CHUNK 512u
@@ -51,8 +54,30 @@ struct pending_queue {
 #define PENDING_DEFAULT_BUDGET (1u << 20)
 void pending_init(struct pending_queue *q, unsigned ncpus, size_t budget_events);
 void pending_fini(struct pending_queue *q);
+/* the bytes of an event up to its tail padding, which a spill must not write unset */
+#define PENDING_EVENT_BYTES (offsetof(struct sim_event, pad) + sizeof(((struct sim_event *)0)->pad))
+
+/* pending_push() when cpu's last chunk is full or there is none: a new one first. */
+void pending_push_chunk(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq);
+
 /* Appends e, read seq-th among the replayable events, to cpu's FIFO. */
-void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq);
+static inline void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq)
+{
+	struct pending_fifo *f = &q->cpu[cpu];
+	struct pending *p;
+
+	if (!f->last || f->last->n == PENDING_CHUNK) {
+		pending_push_chunk(q, cpu, e, seq);
+		return;
+	}
+	p = &f->last->ev[f->last->n++];
+	memset(p, 0, sizeof(*p));
+	memcpy(&p->e, e, PENDING_EVENT_BYTES);
+	p->seq = seq;
+	f->n++;
+	q->n++;
+	q->peak = q->n > q->peak ? q->n : q->peak;
+}
 /* Internals of the inline functions below: a chunk read back, a chunk emptied. */
 struct pending *pending_front_spilled(struct pending_queue *q, struct pending_chunk *k);
 void pending_pop_chunk(struct pending_queue *q, struct pending_fifo *f);
