@@ -177,3 +177,22 @@ void sim_workload_repeat(struct sim_workload *w, unsigned k, uint64_t gap_ns)
 		w->anomaly[a] *= k;
 	w->digest = sim_workload_digest(w);
 }
+
+void sim_event_tally_init(struct sim_event_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->digest = SIM_DIGEST_INIT;
+}
+
+void sim_event_tally_add(struct sim_event_tally *t, const struct sim_event *e)
+{
+	t->digest = sim_digest_event(t->digest, e);
+	sim_workload_stream_count(&t->stream, e);
+}
+
+void sim_event_tally_finish(const struct sim_event_tally *t, struct sim_workload *w)
+{
+	w->digest = sim_digest_caches(t->digest, w);
+	w->stream = t->stream;
+	w->stream.on = true;
+}

@@ -112,4 +112,19 @@ uint64_t sim_workload_digest(const struct sim_workload *w);
 uint64_t sim_digest_event(uint64_t h, const struct sim_event *e);
 uint64_t sim_digest_caches(uint64_t h, const struct sim_workload *w);
 
+/*
+ * What a source stage that rewrites the events (sim/source.h) learns of
+ * those it yields, for its workload once they have all passed: their
+ * digest and their counts.
+ */
+struct sim_event_tally {
+	uint64_t digest;
+	struct sim_workload_stream stream;
+};
+
+void sim_event_tally_init(struct sim_event_tally *t);
+void sim_event_tally_add(struct sim_event_tally *t, const struct sim_event *e);
+/* Into w, after the last event: its digest (with its cache names) and its counts. */
+void sim_event_tally_finish(const struct sim_event_tally *t, struct sim_workload *w);
+
 #endif

@@ -265,8 +265,7 @@ struct trace_initstate_source {
 	struct prefix p;
 	size_t next;			/* next prefix event */
 	struct trace_initstate_result res;
-	uint64_t digest;		/* of the events yielded */
-	struct sim_workload_stream stream;
+	struct sim_event_tally tally;	/* of the events yielded */
 	bool ended;
 };
 
@@ -277,9 +276,7 @@ static void is_finish(struct trace_initstate_source *s)
 
 	s->ended = true;
 	w->anomaly[SIM_AN_unmatched_free] -= s->res.matched_frees;
-	w->digest = sim_digest_caches(s->digest, w);
-	w->stream = s->stream;
-	w->stream.on = true;
+	sim_event_tally_finish(&s->tally, w);
 }
 
 static int is_next(struct sim_source *src, struct sim_event *e, char *err, size_t errlen)
@@ -298,8 +295,7 @@ static int is_next(struct sim_source *src, struct sim_event *e, char *err, size_
 		}
 		s->res.matched_frees += prefix_map(&s->p, e);
 	}
-	s->digest = sim_digest_event(s->digest, e);
-	sim_workload_stream_count(&s->stream, e);
+	sim_event_tally_add(&s->tally, e);
 	return 1;
 }
 
@@ -315,7 +311,7 @@ struct trace_initstate_source *trace_initstate_source_open(struct sim_source *in
 	}
 	s->in = in;
 	s->w = w;
-	s->digest = SIM_DIGEST_INIT;
+	sim_event_tally_init(&s->tally);
 	w->nobjs += s->p.nobjs;
 	prefix_note(w, slabinfo_path);
 	s->src = (struct sim_source){ .w = w, .total = in->total + s->p.n, .next = is_next, .priv = s };

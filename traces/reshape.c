@@ -308,8 +308,7 @@ struct trace_reshape_source {
 	uint32_t nobjs_copy;		/* objects of each */
 	struct sim_event cur;		/* the event being copied */
 	unsigned copy;			/* copies of cur yielded */
-	uint64_t digest;		/* of the events yielded */
-	struct sim_workload_stream stream;
+	struct sim_event_tally tally;	/* of the events yielded */
 	bool ended;
 };
 
@@ -377,9 +376,7 @@ static void rs_finish(struct trace_reshape_source *s)
 			w->anomaly[reshape_recounted[i]] = s->anomaly[reshape_recounted[i]] * s->k;
 		w->nobjs = s->nobjs * s->k;
 	}
-	w->digest = sim_digest_caches(s->digest, w);
-	w->stream = s->stream;
-	w->stream.on = true;
+	sim_event_tally_finish(&s->tally, w);
 }
 
 static int rs_next(struct sim_source *src, struct sim_event *e, char *err, size_t errlen)
@@ -398,8 +395,7 @@ static int rs_next(struct sim_source *src, struct sim_event *e, char *err, size_
 	}
 	*e = s->cur;
 	reshape_replica(e, s->copy++, s->ncpus_copy, s->nobjs_copy);
-	s->digest = sim_digest_event(s->digest, e);
-	sim_workload_stream_count(&s->stream, e);
+	sim_event_tally_add(&s->tally, e);
 	return 1;
 }
 
@@ -467,7 +463,7 @@ struct trace_reshape_source *trace_reshape_source_open(struct sim_source *in, st
 		trace_reshape_source_close(s);
 		return NULL;
 	}
-	s->digest = SIM_DIGEST_INIT;
+	sim_event_tally_init(&s->tally);
 	s->src = (struct sim_source){ .w = s->w, .total = in->total * s->k, .next = rs_next, .priv = s };
 	return s;
 }
