@@ -119,41 +119,6 @@ static int reshape_parse(int argc, char **argv, struct trace_reshape *r, const c
 	return 0;
 }
 
-/* A pass over the native file path reshaped by r, into w (freshly initialised by the caller). */
-struct reshape_pass {
-	struct trace_native_source *ns;
-	struct trace_reshape_source *rs;
-};
-
-static struct sim_source *reshape_pass_open(struct reshape_pass *p, const char *path, const struct trace_reshape *r,
-					    uint32_t kept, struct sim_workload *w, char *err, size_t errlen)
-{
-	p->rs = NULL;
-	p->ns = trace_native_source_open(path, w, NULL, err, errlen);
-	if (!p->ns)
-		return NULL;
-	p->rs = trace_reshape_source_open(trace_native_source_get(p->ns), w, r, kept, err, errlen);
-	return p->rs ? trace_reshape_source_get(p->rs) : NULL;
-}
-
-static void reshape_pass_close(struct reshape_pass *p)
-{
-	trace_reshape_source_close(p->rs);
-	trace_native_source_close(p->ns);
-}
-
-/* Reads path reshaped by r to its end, into w: its digest, counts and anomalies final. */
-static int reshape_pass_drain(const char *path, const struct trace_reshape *r, uint32_t kept, struct sim_workload *w,
-			      char *err, size_t errlen)
-{
-	struct reshape_pass p;
-	struct sim_source *src = reshape_pass_open(&p, path, r, kept, w, err, errlen);
-	int rc = src ? sim_source_drain(src, err, errlen) : -EINVAL;
-
-	reshape_pass_close(&p);
-	return rc;
-}
-
 /*
  * A native IN is reshaped on the way and never held: one pass (two, to
  * replicate what a filter kept) makes the header final, the last writes
@@ -162,28 +127,24 @@ static int reshape_pass_drain(const char *path, const struct trace_reshape *r, u
 static int reshape_stream(const char *in, const char *out, const struct trace_reshape *r, struct sim_workload *w,
 			  char *err, size_t errlen)
 {
-	struct trace_reshape once = *r;
 	struct trace_native_stream *os = NULL;
+	struct trace_reshape_file f;
 	struct sim_workload pw;
-	struct reshape_pass p;
 	struct sim_source *src;
 	struct sim_event e;
-	uint32_t kept = 0;
-	int rc;
+	uint32_t kept;
+	int rc = trace_reshape_file_kept(in, r, &kept, err, errlen);
 
-	once.replicate = 0;
-	if (trace_reshape_filters(r) && r->replicate > 1) {
-		sim_workload_init(&pw);
-		rc = reshape_pass_drain(in, &once, 0, &pw, err, errlen);
-		kept = pw.nobjs;
-		sim_workload_fini(&pw);
-		if (rc)
-			return rc;
-	}
-	if ((rc = reshape_pass_drain(in, r, kept, w, err, errlen)))
+	if (rc)
+		return rc;
+	/* the header first: a pass to its end makes it final */
+	src = trace_reshape_file_open(&f, in, r, kept, w, err, errlen);
+	rc = src ? sim_source_drain(src, err, errlen) : -EINVAL;
+	trace_reshape_file_close(&f);
+	if (rc)
 		return rc;
 	sim_workload_init(&pw);
-	src = reshape_pass_open(&p, in, r, kept, &pw, err, errlen);
+	src = trace_reshape_file_open(&f, in, r, kept, &pw, err, errlen);
 	if (src)
 		os = trace_native_stream_open(out, w, sim_workload_events(w), err, errlen);
 	rc = -EINVAL;
@@ -200,7 +161,7 @@ static int reshape_stream(const char *in, const char *out, const struct trace_re
 		trace_native_stream_abort(os);
 	else if (os)
 		rc = trace_native_stream_close(os, w->digest, err, errlen);
-	reshape_pass_close(&p);
+	trace_reshape_file_close(&f);
 	sim_workload_fini(&pw);
 	return rc;
 }

@@ -369,59 +369,43 @@ int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, co
 	return 0;
 }
 
-static bool runopts_reshapes(const struct trace_reshape *rs)
-{
-	return trace_reshape_filters(rs) || (rs->time_scale > 0 && rs->time_scale != 1.0) || rs->cpus ||
-	       rs->replicate > 1;
-}
-
 static void runopts_stream_close(struct runopts_trace *t)
 {
 	trace_initstate_source_close(t->is);
-	trace_reshape_source_close(t->rs);
-	trace_native_source_close(t->ns);
 	t->is = NULL;
-	t->rs = NULL;
-	t->ns = NULL;
+	trace_reshape_file_close(&t->file);
 	sim_workload_fini(&t->w);
 }
 
 /* The last stage of t's pipeline: the file, reshaped, warm-started. */
 static struct sim_source *runopts_stream_src(struct runopts_trace *t)
 {
-	if (t->is)
-		return trace_initstate_source_get(t->is);
-	return t->rs ? trace_reshape_source_get(t->rs) : trace_native_source_get(t->ns);
+	return t->is ? trace_initstate_source_get(t->is) : trace_reshape_file_source(&t->file);
 }
 
 /*
- * Opens the file into t (w read anew), reshaped by rs and, when warm, with
- * the --initial-state prefix before it (as runopts_load_trace() applies
- * them: reshape first); 0 or -1 (printed).
+ * Opens the file into t (w read anew), reshaped and with the
+ * --initial-state prefix before it (as runopts_load_trace() applies them:
+ * reshape first); 0 or -1 (printed).
  */
-static int runopts_stream_open(struct runopts_trace *t, const struct trace_reshape *rs, bool warm, const char *cmd)
+static int runopts_stream_open(struct runopts_trace *t, const char *cmd)
 {
 	char err[1024];
+	struct sim_source *src;
 
 	runopts_stream_close(t);
 	sim_workload_init(&t->w);
-	t->ns = trace_native_source_open(t->path, &t->w, NULL, err, sizeof(err));
-	if (!t->ns)
-		goto fail;
-	if (runopts_reshapes(rs) &&
-	    !(t->rs = trace_reshape_source_open(trace_native_source_get(t->ns), &t->w, rs, t->kept_nobjs,
-						err, sizeof(err))))
-		goto fail;
-	if (warm && t->initial_state &&
-	    !(t->is = trace_initstate_source_open(runopts_stream_src(t), &t->w, t->initial_state, t->seed,
-						  NULL, err, sizeof(err)))) {
+	src = trace_reshape_file_open(&t->file, t->path, &t->reshape, t->kept_nobjs, &t->w, err, sizeof(err));
+	if (!src) {
+		cli_error("%s: %s", cmd, err);
+		return -1;
+	}
+	if (t->initial_state &&
+	    !(t->is = trace_initstate_source_open(src, &t->w, t->initial_state, t->seed, NULL, err, sizeof(err)))) {
 		cli_error("%s: --initial-state %s", cmd, err);
 		return -1;
 	}
 	return 0;
-fail:
-	cli_error("%s: %s", cmd, err);
-	return -1;
 }
 
 static int runopts_stream_drain(struct runopts_trace *t, const char *cmd)
@@ -439,7 +423,7 @@ static int runopts_stream_drain(struct runopts_trace *t, const char *cmd)
 static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool complete, bool quiet,
 				const char *cmd)
 {
-	struct trace_reshape once = r->reshape;
+	char err[1024];
 
 	t->streamed = true;
 	t->path = r->trace;
@@ -447,13 +431,11 @@ static int runopts_trace_stream(struct runopts *r, struct runopts_trace *t, bool
 	t->initial_state = r->initial_state;
 	t->seed = r->mach.seed;
 	sim_workload_init(&t->w);
-	once.replicate = 0;
-	if (trace_reshape_filters(&r->reshape) && r->reshape.replicate > 1) {
-		if (runopts_stream_open(t, &once, false, cmd) || runopts_stream_drain(t, cmd))
-			return -1;
-		t->kept_nobjs = t->w.nobjs;
+	if (trace_reshape_file_kept(t->path, &t->reshape, &t->kept_nobjs, err, sizeof(err))) {
+		cli_error("%s: %s", cmd, err);
+		return -1;
 	}
-	if (runopts_stream_open(t, &t->reshape, true, cmd))
+	if (runopts_stream_open(t, cmd))
 		return -1;
 	if (!t->is)
 		return complete ? runopts_stream_drain(t, cmd) : 0;
@@ -491,7 +473,7 @@ struct sim_source *runopts_trace_source(struct runopts_trace *t, const char *cmd
 		sim_source_mem_init(&t->mem, &t->w);
 		return &t->mem.src;
 	}
-	if (runopts_stream_open(t, &t->reshape, true, cmd))
+	if (runopts_stream_open(t, cmd))
 		return NULL;
 	return runopts_stream_src(t);
 }

@@ -87,10 +87,9 @@ int runopts_load_trace(struct runopts *r, struct sim_workload *w, bool quiet, co
 /*
  * A trace ready to replay.  A native file (not standard input) is
  * streamed: w holds its header, and every replay reads the file anew
- * through a source that reshapes it on the way, so memory does not grow
- * with its length.  Any other trace, and any with --initial-state or
- * --strict (which need every event before the first is replayed), is
- * loaded into w by runopts_load_trace().
+ * through a source that reshapes and warm-starts it on the way, so memory
+ * does not grow with its length (--strict reads it through once first).
+ * Any other trace is loaded into w by runopts_load_trace().
  */
 struct runopts_trace {
 	struct sim_workload w;
@@ -99,8 +98,7 @@ struct runopts_trace {
 	struct trace_reshape reshape;
 	uint32_t kept_nobjs;		/* streamed: objects the --caches/--window filters keep */
 	struct sim_source_mem mem;
-	struct trace_native_source *ns;
-	struct trace_reshape_source *rs;
+	struct trace_reshape_file file;	/* streamed: the file and its reshape, for one replay */
 	const char *initial_state;	/* streamed: the snapshot of --initial-state, or NULL */
 	uint64_t seed;			/* and the seed its prefix is drawn with */
 	struct trace_initstate_source *is;

@@ -11,6 +11,7 @@
 
 #include "sim/u64map.h"
 #include "sim/xalloc.h"
+#include "traces/native.h"
 #include "traces/reshape.h"
 
 static void reshape_note(struct sim_workload *w, const char *what)
@@ -521,4 +522,61 @@ int trace_reshape_parse_window(const char *s, uint64_t *start_ns, uint64_t *end_
 	if (reshape_parse_time(comma + 1, strlen(comma + 1), end_ns) || *end_ns <= *start_ns)
 		return -EINVAL;
 	return 0;
+}
+
+/* ---- a native file, reshaped as it is read ------------------------------------------------ */
+
+bool trace_reshape_any(const struct trace_reshape *r)
+{
+	return trace_reshape_filters(r) || (r->time_scale > 0 && r->time_scale != 1.0) || r->cpus || r->replicate > 1;
+}
+
+struct sim_source *trace_reshape_file_open(struct trace_reshape_file *f, const char *path,
+					   const struct trace_reshape *r, uint32_t kept_nobjs,
+					   struct sim_workload *w, char *err, size_t errlen)
+{
+	f->rs = NULL;
+	f->ns = trace_native_source_open(path, w, NULL, err, errlen);
+	if (!f->ns)
+		return NULL;
+	if (trace_reshape_any(r) &&
+	    !(f->rs = trace_reshape_source_open(trace_native_source_get(f->ns), w, r, kept_nobjs, err, errlen)))
+		return NULL;
+	return trace_reshape_file_source(f);
+}
+
+struct sim_source *trace_reshape_file_source(struct trace_reshape_file *f)
+{
+	return f->rs ? trace_reshape_source_get(f->rs) : trace_native_source_get(f->ns);
+}
+
+void trace_reshape_file_close(struct trace_reshape_file *f)
+{
+	trace_reshape_source_close(f->rs);
+	trace_native_source_close(f->ns);
+	f->rs = NULL;
+	f->ns = NULL;
+}
+
+int trace_reshape_file_kept(const char *path, const struct trace_reshape *r, uint32_t *kept_nobjs,
+			    char *err, size_t errlen)
+{
+	struct trace_reshape once = *r;
+	struct trace_reshape_file f;
+	struct sim_workload w;
+	struct sim_source *src;
+	int rc;
+
+	*kept_nobjs = 0;
+	if (!trace_reshape_filters(r) || r->replicate <= 1)
+		return 0;
+	once.replicate = 0;
+	sim_workload_init(&w);
+	src = trace_reshape_file_open(&f, path, &once, 0, &w, err, errlen);
+	rc = src ? sim_source_drain(src, err, errlen) : -EINVAL;
+	if (!rc)
+		*kept_nobjs = w.nobjs;
+	trace_reshape_file_close(&f);
+	sim_workload_fini(&w);
+	return rc;
 }

@@ -62,6 +62,35 @@ struct sim_source *trace_reshape_source_get(struct trace_reshape_source *s);
 void trace_reshape_source_close(struct trace_reshape_source *s);
 /* Whether r keeps only some events (caches or window): see kept_nobjs above. */
 bool trace_reshape_filters(const struct trace_reshape *r);
+/* Whether r changes anything at all. */
+bool trace_reshape_any(const struct trace_reshape *r);
+
+/*
+ * A native file reshaped as it is read: the stages of one pass, the
+ * reshape left out when r changes nothing.  open fills w (freshly
+ * sim_workload_init()ed by the caller, finalized after close) as the
+ * stages do, and returns the pass's source, or NULL with the file's or
+ * the reshape's message in err; close ends the pass (f may then be
+ * opened again).
+ */
+struct trace_native_source;
+struct trace_reshape_file {
+	struct trace_native_source *ns;
+	struct trace_reshape_source *rs;
+};
+
+struct sim_source *trace_reshape_file_open(struct trace_reshape_file *f, const char *path,
+					   const struct trace_reshape *r, uint32_t kept_nobjs,
+					   struct sim_workload *w, char *err, size_t errlen);
+struct sim_source *trace_reshape_file_source(struct trace_reshape_file *f);
+void trace_reshape_file_close(struct trace_reshape_file *f);
+/*
+ * The kept_nobjs a pass of path reshaped by r needs: when r both filters
+ * and replicates, the objects the filters keep, counted by a pass that
+ * does not replicate; else 0 without reading.  0, or the pass's error.
+ */
+int trace_reshape_file_kept(const char *path, const struct trace_reshape *r, uint32_t *kept_nobjs,
+			    char *err, size_t errlen);
 
 /*
  * Parses "START,END" with each bound in seconds ("2.5"), or with a unit
