@@ -141,7 +141,7 @@ static int reshape_stream(const char *in, const char *out, const struct trace_re
 	src = trace_reshape_file_open(&f, in, r, kept, w, err, errlen);
 	rc = src ? sim_source_drain(src, err, errlen) : -EINVAL;
 	trace_reshape_file_close(&f);
-	if (rc)
+	if (rc || (rc = trace_reshape_check_left(w, err, errlen)))
 		return rc;
 	sim_workload_init(&pw);
 	src = trace_reshape_file_open(&f, in, r, kept, &pw, err, errlen);

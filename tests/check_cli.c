@@ -308,6 +308,13 @@ START_TEST(test_trace_reshape_writes_native)
 		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, mem);
 		ck_assert_msg(system(cmd) == 0, "reshaped streamed (%s) should be the bytes reshaped in memory", how[i].args);
 	}
+	/* nothing left to replay is refused as in memory, and nothing is written (a regression) */
+	snprintf(args, sizeof(args), "trace reshape '%s' --window 100,200 --replicate 2 -o '%s/none.slabsimt'", nat, dir);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 1 && strstr(r->err, "nothing left to replay after reshaping"),
+		      "an empty reshape of a native file should be refused: %s", r->err);
+	snprintf(cmd, sizeof(cmd), "test -e '%s/none.slabsimt'", dir);
+	ck_assert_msg(system(cmd) != 0, "no file should be written for an empty reshape");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(dir);

@@ -263,6 +263,14 @@ static int reshape_replicate(struct sim_workload *w, unsigned k, char *err, size
 	return 0;
 }
 
+int trace_reshape_check_left(const struct sim_workload *w, char *err, size_t errlen)
+{
+	if (sim_workload_has_replayable(w))
+		return 0;
+	snprintf(err, errlen, "%s: nothing left to replay after reshaping", w->source);
+	return -EINVAL;
+}
+
 int trace_reshape_apply(struct sim_workload *w, const struct trace_reshape *r, char *err, size_t errlen)
 {
 	int rc = 0;
@@ -284,10 +292,8 @@ int trace_reshape_apply(struct sim_workload *w, const struct trace_reshape *r, c
 		rc = reshape_replicate(w, r->replicate, err, errlen);
 	if (rc)
 		return rc;
-	if (!sim_workload_has_replayable(w)) {
-		snprintf(err, errlen, "%s: nothing left to replay after reshaping", w->source);
-		return -EINVAL;
-	}
+	if ((rc = trace_reshape_check_left(w, err, errlen)))
+		return rc;
 	w->digest = sim_workload_digest(w);
 	return 0;
 }

@@ -62,6 +62,12 @@ struct sim_source *trace_reshape_source_get(struct trace_reshape_source *s);
 void trace_reshape_source_close(struct trace_reshape_source *s);
 /* Whether r keeps only some events (caches or window): see kept_nobjs above. */
 bool trace_reshape_filters(const struct trace_reshape *r);
+/*
+ * After reshaping w (in memory, or streamed to its end): -EINVAL with
+ * "SOURCE: nothing left to replay after reshaping" in err when no event
+ * is left to replay, else 0.
+ */
+int trace_reshape_check_left(const struct sim_workload *w, char *err, size_t errlen);
 /* Whether r changes anything at all. */
 bool trace_reshape_any(const struct trace_reshape *r);
 
