@@ -73,6 +73,17 @@ static void slabsim(struct result *r, const char *args)
 	free(dir);
 }
 
+/* The sample imported as the native file DIR/NAME, its path in nat. */
+static void import_sample(struct result *r, const char *dir, const char *name, char *nat, size_t len)
+{
+	char args[1024];
+
+	snprintf(nat, len, "%s/%s", dir, name);
+	snprintf(args, sizeof(args), "trace import -q " SAMPLE " -o '%s'", nat);
+	slabsim(r, args);
+	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+}
+
 static long db_count(const char *db, const char *table)
 {
 	sqlite3 *h;
@@ -290,11 +301,8 @@ START_TEST(test_trace_reshape_writes_native)
 	slabsim(r, args);
 	ck_assert_msg(r->status == 1 && strstr(r->err, "no_such_cache"), "an unknown cache should be named: %s", r->err);
 	/* a native input is reshaped as it is read: the same bytes as reshaped in memory */
-	snprintf(nat, sizeof(nat), "%s/n.slabsimt", dir);
+	import_sample(r, dir, "n.slabsimt", nat, sizeof(nat));
 	snprintf(mem, sizeof(mem), "%s/m.slabsimt", dir);
-	snprintf(args, sizeof(args), "trace import -q " SAMPLE " -o '%s'", nat);
-	slabsim(r, args);
-	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
 	for (size_t i = 0; i < SIM_ARRAY_SIZE(how); i++) {
 		struct sim_workload w;
 
@@ -417,12 +425,9 @@ START_TEST(test_native_streamed_like_text)
 	char *res[4];
 	FILE *f;
 
-	snprintf(nat, sizeof(nat), "%s/t.slabsimt", dir);
 	for (int i = 0; i < 4; i++)
 		snprintf(db[i], sizeof(db[i]), "%s/%d.db", dir, i);
-	snprintf(args, sizeof(args), "trace import " SAMPLE " -o '%s'", nat);
-	slabsim(r, args);
-	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+	import_sample(r, dir, "t.slabsimt", nat, sizeof(nat));
 	snprintf(args, sizeof(args), "sweep -q --trace " SAMPLE " %s --jobs 1 --db '%s'", how, db[0]);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 0, "the text sweep should succeed: %s", r->err);
@@ -488,12 +493,9 @@ START_TEST(test_initial_state_streamed_like_loaded)
 			  "--initial-state traces/samples/fork_exec.slabinfo.txt";
 	char *res[4];
 
-	snprintf(nat, sizeof(nat), "%s/t.slabsimt", dir);
 	for (int i = 0; i < 4; i++)
 		snprintf(db[i], sizeof(db[i]), "%s/%d.db", dir, i);
-	snprintf(args, sizeof(args), "trace import -q " SAMPLE " -o '%s'", nat);
-	slabsim(r, args);
-	ck_assert_msg(r->status == 0, "the import should succeed: %s", r->err);
+	import_sample(r, dir, "t.slabsimt", nat, sizeof(nat));
 	snprintf(args, sizeof(args), "sweep --trace " SAMPLE " %s --jobs 1 --db '%s'", how, db[0]);
 	slabsim(r, args);
 	ck_assert_msg(r->status == 0, "the loaded sweep should succeed: %s", r->err);

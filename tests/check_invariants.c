@@ -146,18 +146,8 @@ static bool stats_equal_but_series(const struct sim_stats *a, const struct sim_s
 
 static bool stats_equal(const struct sim_stats *a, const struct sim_stats *b)
 {
-	size_t nc = (size_t)a->ncpus, nk = (size_t)a->ncaches;
-
-	return a->ncpus == b->ncpus && a->ncaches == b->ncaches &&
-	       !memcmp(a->counter_cpu, b->counter_cpu, nc * SIM_CNT_COUNT * sizeof(uint64_t)) &&
-	       !memcmp(a->counter_cache, b->counter_cache, nk * SIM_CNT_COUNT * sizeof(uint64_t)) &&
-	       !memcmp(a->lock_cpu, b->lock_cpu, nc * SIM_LOCK_CLASS_COUNT * sizeof(*a->lock_cpu)) &&
-	       !memcmp(a->touch_cache, b->touch_cache, nk * SIM_ORIGIN_COUNT * sizeof(*a->touch_cache)) &&
-	       !memcmp(a->gauge, b->gauge, (nk + 1) * SIM_GAUGE_COUNT * sizeof(*a->gauge)) &&
-	       a->nsamples == b->nsamples &&
-	       !memcmp(a->samples, b->samples, a->nsamples * sizeof(*a->samples)) &&
-	       !memcmp(a->lat_sum, b->lat_sum, sizeof(a->lat_sum)) &&
-	       a->end_cycles == b->end_cycles && a->stall_cycles == b->stall_cycles;
+	return stats_equal_but_series(a, b) && a->nsamples == b->nsamples &&
+	       !memcmp(a->samples, b->samples, a->nsamples * sizeof(*a->samples));
 }
 
 START_TEST(test_same_seed_same_result)
