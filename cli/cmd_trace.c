@@ -546,9 +546,7 @@ static int stats_native(const char *ctx, const struct stats_args *a, struct trac
 		sim_workload_fini(&w);
 		return CLI_EXIT_FAIL;
 	}
-	info.native_version = ni.version;
-	snprintf(info.origin, sizeof(info.origin), "%s", ni.source);
-	snprintf(info.origin_format, sizeof(info.origin_format), "%s", ni.format);
+	trace_load_info_native(&info, &ni);
 	ret = stats_compute(ctx, trace_native_passes_get(np), a, s);
 	if (!ret) {
 		info.events = s->events;

@@ -210,12 +210,6 @@ static void validate_check_caches(const struct validate_args *a, const struct si
 	free(names);
 }
 
-static void validate_count(void *ctx, const struct sim_event *e)
-{
-	(void)ctx;
-	(void)e;
-}
-
 /*
  * The capture as passes: a native file is read again by each pass and
  * never held (one pass first gives it the counts the trace's record and
@@ -229,7 +223,7 @@ static int validate_open(const struct validate_args *a, struct sim_workload *w, 
 	*np = NULL;
 	if (trace_native_path_is_native(a->trace)) {
 		*np = trace_native_passes_open(a->trace, w, NULL, err, sizeof(err));
-		if (!*np || sim_passes_walk(*p = trace_native_passes_get(*np), validate_count, NULL, err, sizeof(err))) {
+		if (!*np || sim_passes_walk(*p = trace_native_passes_get(*np), NULL, NULL, err, sizeof(err))) {
 			cli_error("validate: %s", err);
 			return -1;
 		}

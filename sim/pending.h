@@ -57,8 +57,13 @@ void pending_fini(struct pending_queue *q);
 /* the bytes of an event up to its tail padding, which a spill must not write unset */
 #define PENDING_EVENT_BYTES (offsetof(struct sim_event, pad) + sizeof(((struct sim_event *)0)->pad))
 
-/* pending_push() when cpu's last chunk is full or there is none: a new one first. */
+/*
+ * Internals of the inline functions below, for what they do not do
+ * inline: a push that needs a new chunk, a chunk read back, a chunk emptied.
+ */
 void pending_push_chunk(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq);
+struct pending *pending_front_spilled(struct pending_queue *q, struct pending_chunk *k);
+void pending_pop_chunk(struct pending_queue *q, struct pending_fifo *f);
 
 /* Appends e, read seq-th among the replayable events, to cpu's FIFO. */
 static inline void pending_push(struct pending_queue *q, unsigned cpu, const struct sim_event *e, uint64_t seq)
@@ -78,9 +83,6 @@ static inline void pending_push(struct pending_queue *q, unsigned cpu, const str
 	q->n++;
 	q->peak = q->n > q->peak ? q->n : q->peak;
 }
-/* Internals of the inline functions below: a chunk read back, a chunk emptied. */
-struct pending *pending_front_spilled(struct pending_queue *q, struct pending_chunk *k);
-void pending_pop_chunk(struct pending_queue *q, struct pending_fifo *f);
 
 /*
  * The oldest event of cpu's FIFO, NULL if it is empty or (q->err set) its

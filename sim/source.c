@@ -48,7 +48,8 @@ int sim_passes_walk(struct sim_passes *p, void (*visit)(void *ctx, const struct 
 		return -EIO;
 	p->npasses++;
 	while ((rc = s->next(s, &e, err, errlen)) > 0)
-		visit(ctx, &e);
+		if (visit)
+			visit(ctx, &e);
 	p->close(p);
 	return rc;
 }

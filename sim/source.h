@@ -65,8 +65,9 @@ struct sim_passes {
 };
 
 /*
- * One pass: visit(ctx, e) for every event, in trace order.  0, or the
- * source's negative errno with its message (naming the file) in err.
+ * One pass: visit(ctx, e) for every event, in trace order (visit NULL:
+ * just read it through).  0, or the source's negative errno with its
+ * message (naming the file) in err.
  */
 int sim_passes_walk(struct sim_passes *p, void (*visit)(void *ctx, const struct sim_event *e), void *ctx,
 		    char *err, size_t errlen);

@@ -488,6 +488,7 @@ static int load_tracedat(struct trace_input *in, const char *path, const char *o
 /* ---- native ------------------------------------------------------------------------------ */
 
 /* A native file keeps its anomaly counts and flags: --strict refuses them. */
+
 /* Under --strict, event i of a native file that is an error, or 0. */
 static int load_native_strict_event(const struct sim_event *e, uint64_t i, const char *name, char *err, size_t errlen)
 {
@@ -556,6 +557,13 @@ int trace_native_strict_check(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+void trace_load_info_native(struct trace_load_info *info, const struct trace_native_info *ni)
+{
+	info->native_version = ni->version;
+	snprintf(info->origin, sizeof(info->origin), "%s", ni->source);
+	snprintf(info->origin_format, sizeof(info->origin_format), "%s", ni->format);
+}
+
 /* A native file is read whole (import then copies it). */
 static int load_native(struct trace_input *in, const char *out, struct sim_workload *w,
 		       const struct trace_load_opts *opts, struct trace_load_info *info, char *err, size_t errlen)
@@ -566,9 +574,7 @@ static int load_native(struct trace_input *in, const char *out, struct sim_workl
 	if (ret)
 		return ret;
 	info->events = w->nev;
-	info->native_version = ni.version;
-	snprintf(info->origin, sizeof(info->origin), "%s", ni.source);
-	snprintf(info->origin_format, sizeof(info->origin_format), "%s", ni.format);
+	trace_load_info_native(info, &ni);
 	if (opts->strict && (ret = load_native_strict(w, trace_input_name(in), err, errlen)))
 		return ret;
 	return out ? trace_native_write(w, out, err, errlen) : 0;

@@ -101,6 +101,10 @@ int trace_load_ex(const char *path, struct sim_workload *w, const struct trace_l
 int trace_import(const char *path, const char *out, struct sim_workload *w, const struct trace_load_opts *opts,
 		 struct trace_load_info *info, char *err, size_t errlen);
 
+/* What a native file's header says of where it came from, into info. */
+struct trace_native_info;
+void trace_load_info_native(struct trace_load_info *info, const struct trace_native_info *ni);
+
 /*
  * What --strict checks in a native file, read through without holding it:
  * 0, or -EINVAL with the message loading it whole under --strict gives
