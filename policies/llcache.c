@@ -214,10 +214,10 @@ static sim_addr_t ll_elem_alloc(struct llcache *ll, struct sim_op *op)
 	int node = op->want_node;
 	sim_addr_t elem;
 
-	op->cache = ll->elem_cache;
+	sim_op_set_cache(op, ll->elem_cache);
 	op->want_node = SIM_NO_NODE;
 	elem = slub_policy.alloc(ll->slub, op);
-	op->cache = cache;
+	sim_op_set_cache(op, cache);
 	op->want_node = node;
 	sim_assert(elem);
 	return elem;
@@ -227,9 +227,9 @@ static void ll_elem_free(struct llcache *ll, struct sim_op *op, sim_addr_t elem)
 {
 	unsigned cache = op->cache;
 
-	op->cache = ll->elem_cache;
+	sim_op_set_cache(op, ll->elem_cache);
 	slub_policy.free(ll->slub, op, elem);
-	op->cache = cache;
+	sim_op_set_cache(op, cache);
 }
 
 /* --- elem=separate: struct list_head operations on the elements ----------- */
@@ -459,16 +459,16 @@ static void ll_drain(void *pol, struct sim_op *op)
 
 		if (!c->ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		for (unsigned cpu = 0; cpu < ll->m->ncpus; cpu++) {
-			op->cpu = cpu;
+			sim_op_set_cpu(op, cpu);
 			op->node = ll->m->cpu_node[cpu];
 			ll_prune(ll, op, c, &c->cpu[cpu], c->cpu[cpu].n);
 		}
 	}
-	op->cpu = cpu0;
+	sim_op_set_cpu(op, cpu0);
 	op->node = node0;
-	op->cache = cache0;
+	sim_op_set_cache(op, cache0);
 	slub_policy.drain(ll->slub, op);
 }
 

@@ -950,7 +950,7 @@ static void mag_timer(void *pol, struct sim_op *op)
 	for (unsigned id = 0; id < p->m->ncaches; id++) {
 		if (!p->cache[id].ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		mag_cache_update(p, op, &p->cache[id]);
 	}
 }
@@ -965,7 +965,7 @@ static void mag_drain(void *pol, struct sim_op *op)
 
 		if (!c->ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		mag_cpus_purge(p, op, c, p->node_mode);
 		for (unsigned i = 0; i < c->ndepots; i++) {
 			depot_ws_set(op, &c->depot[i], true);

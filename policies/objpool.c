@@ -290,13 +290,13 @@ static void objpool_slot_init(struct objpool *p, struct sim_op *op, struct objpo
 
 	s->addr = machine_struct_alloc(m, m->cpu_node[cpu], bytes, SIM_LINE_BYTES);
 	objpool_carve(p, op, c->size, n, m->cpu_node[cpu], objs);
-	op->cpu = cpu;
+	sim_op_set_cpu(op, cpu);
 	op->node = m->cpu_node[cpu];
 	sim_write(op, cpu_slot_ptr(c, cpu));		/* cpu_slots[i] = slot */
 	sim_write(op, s->addr);				/* memset; mask */
 	for (unsigned i = 0; i < n; i++)
 		objpool_slot_fill(p, op, c, s, objs[i]);
-	op->cpu = creator;
+	sim_op_set_cpu(op, creator);
 	op->node = creator_node;
 	free(objs);
 }

@@ -370,16 +370,16 @@ static void pca_drain(void *pol, struct sim_op *op)
 
 		if (!c->ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		for (unsigned cpu = 0; cpu < pc->m->ncpus; cpu++) {
-			op->cpu = cpu;
+			sim_op_set_cpu(op, cpu);
 			op->node = pc->m->cpu_node[cpu];
 			pca_drain_cpu(pc, op, c, &c->cpu[cpu]);
 		}
 	}
-	op->cpu = cpu0;
+	sim_op_set_cpu(op, cpu0);
 	op->node = node0;
-	op->cache = cache0;
+	sim_op_set_cache(op, cache0);
 	slub_policy.drain(pc->slub, op);
 }
 

@@ -1138,7 +1138,7 @@ static void slab_timer(void *pol, struct sim_op *op)
 	for (unsigned id = 0; id < sp->m->ncaches; id++) {
 		if (!sp->cache[id].ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		cache_reap_one(sp, op, &sp->cache[id]);
 	}
 	sp->reap_node[op->cpu] = (sp->reap_node[op->cpu] + 1) % sp->m->nnodes;	/* next_reap_node() */
@@ -1156,13 +1156,13 @@ static void drain_cpu_caches(struct slab_pol *sp, struct sim_op *op, struct slab
 
 		if (!ac->avail)
 			continue;
-		op->cpu = cpu;
+		sim_op_set_cpu(op, cpu);
 		op->node = m->cpu_node[cpu];
 		sim_lock_acquire(op, &n->list_lock);
 		slabs_destroy(sp, op, c, drain_array_locked(sp, op, c, ac, op->node, true));
 		sim_lock_release(op, &n->list_lock);
 	}
-	op->cpu = cpu0;
+	sim_op_set_cpu(op, cpu0);
 	op->node = m->cpu_node[cpu0];
 	/* all alien caches first: they refill the shared arrays drained after them */
 	for (unsigned nid = 0; nid < m->nnodes; nid++) {
@@ -1195,7 +1195,7 @@ static void slab_drain(void *pol, struct sim_op *op)
 
 		if (!c->ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		drain_cpu_caches(sp, op, c);
 		for (unsigned nid = 0; nid < sp->m->nnodes; nid++)
 			drain_freelist(sp, op, c, &c->node[nid], ~0ul);

@@ -437,7 +437,7 @@ static void slub_flush_2007(struct slub *sl, struct sim_op *op)
 		if (!c->ready || !c->cpu[op->cpu].slab)
 			continue;
 		cc = &c->cpu[op->cpu];
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		sim_read(op, slab_struct(cc->slab));
 		if (cc->referenced) {
 			cc->referenced = false;
@@ -933,11 +933,11 @@ static void slub_drain(void *pol, struct sim_op *op)
 
 		if (!c->ready)
 			continue;
-		op->cache = id;
+		sim_op_set_cache(op, id);
 		for (unsigned cpu = 0; cpu < sl->m->ncpus; cpu++) {
 			struct slub_cpu *cc = &c->cpu[cpu];
 
-			op->cpu = cpu;
+			sim_op_set_cpu(op, cpu);
 			if (cc->slab && sl->classic) {
 				deactivate_slab(sl, op, c, cc);
 			} else if (cc->slab) {

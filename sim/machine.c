@@ -65,9 +65,9 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
 	op->cache = cache;
 	op->want_node = SIM_NO_NODE;
 	op->ctx = SIM_CTX_TASK;
-	op->origin = SIM_ORIGIN_ALLOCATOR;
 	op->start = start;
 	op->now = start;
+	sim_op_set_origin(op, SIM_ORIGIN_ALLOCATOR);
 }
 
 sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align)
@@ -115,47 +115,14 @@ const char *machine_cache_name(const struct machine *m, unsigned cache)
 	return cache < m->ncaches ? m->extra_name[cache - m->ntrace_caches] : "";
 }
 
-static inline __attribute__((always_inline)) void machine_access(struct sim_op *op, sim_addr_t addr,
-								  enum cl_kind kind)
-{
-	struct sim_stats *s = op->m->stats;
-	struct sim_touch_stat *t1 = sim_stats_touch_cpu(s, op->cpu, op->origin);
-	struct sim_touch_stat *t2 = sim_stats_touch_cache(s, op->cache, op->origin);
-
-	if (!t1 || !t2)
-		__builtin_unreachable();	/* elements of the run's arrays: the hit path need not test them */
-	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now, t1, t2, NULL);
-}
-
-void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind)
-{
-	machine_access(op, addr, kind);
-}
-
-void sim_read(struct sim_op *op, sim_addr_t addr)
-{
-	machine_access(op, addr, CL_READ);
-}
-
-void sim_write(struct sim_op *op, sim_addr_t addr)
-{
-	machine_access(op, addr, CL_WRITE);
-}
-
-void sim_atomic(struct sim_op *op, sim_addr_t addr)
-{
-	machine_access(op, addr, CL_ATOMIC);
-}
-
 unsigned sim_cmpxchg(struct sim_op *op, sim_addr_t addr, enum sim_counter retry_counter)
 {
-	struct sim_stats *s = op->m->stats;
 	unsigned retries = 0;
 
 	if (cacheline_written_by_other_since(op->m->coh, op->cpu, addr, op->start)) {
 		sim_atomic(op, addr);
-		sim_stats_touch_cpu(s, op->cpu, op->origin)->cas_retries++;
-		sim_stats_touch_cache(s, op->cache, op->origin)->cas_retries++;
+		op->tcpu->cas_retries++;
+		op->tcache->cas_retries++;
 		if (retry_counter != SIM_CNT_COUNT)
 			sim_count(op, retry_counter);
 		retries = 1;

@@ -53,7 +53,11 @@ struct machine {
 	void *page_free_arg;
 };
 
-/* One operation in progress on one cpu. */
+/*
+ * One operation in progress on one cpu.  cpu, cache and origin change only
+ * through sim_op_set_cpu(), sim_op_set_cache() and sim_op_set_origin(),
+ * which keep tcpu and tcache on the statistics they select.
+ */
 struct sim_op {
 	struct machine *m;
 	unsigned cpu, node;		/* executing cpu and its node */
@@ -62,6 +66,8 @@ struct sim_op {
 	enum sim_ctx ctx;
 	enum sim_origin origin;
 	sim_cycles_t start, now;	/* start time and running clock, cycles */
+	struct sim_touch_stat *tcpu;	/* where accesses are counted: (cpu, origin) */
+	struct sim_touch_stat *tcache;	/* and (cache, origin) */
 };
 
 /* Creates a machine for w's caches; cfg must have passed sim_machine_config_check(). */
@@ -71,6 +77,26 @@ void machine_destroy(struct machine *m);
 /* Starts an operation of cpu at time start (cycles), attributed to cache. */
 void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsigned cache,
 		      sim_cycles_t start);
+
+/* The operation's accesses count for these from now on. */
+static inline void sim_op_set_cpu(struct sim_op *op, unsigned cpu)
+{
+	op->cpu = cpu;
+	op->tcpu = sim_stats_touch_cpu(op->m->stats, cpu, op->origin);
+}
+
+static inline void sim_op_set_cache(struct sim_op *op, unsigned cache)
+{
+	op->cache = cache;
+	op->tcache = sim_stats_touch_cache(op->m->stats, cache, op->origin);
+}
+
+static inline void sim_op_set_origin(struct sim_op *op, enum sim_origin origin)
+{
+	op->origin = origin;
+	op->tcpu = sim_stats_touch_cpu(op->m->stats, op->cpu, origin);
+	op->tcache = sim_stats_touch_cache(op->m->stats, op->cache, origin);
+}
 
 /*
  * Allocates bytes of allocator structure memory on node, aligned to align
@@ -93,11 +119,34 @@ const char *machine_cache_name(const struct machine *m, unsigned cache);
 
 /* --- what an operation does -------------------------------------------- */
 
-void sim_access(struct sim_op *op, sim_addr_t addr, enum cl_kind kind);
-/* The same for each kind, each compiled for its kind alone (the hot path of every policy). */
-void sim_read(struct sim_op *op, sim_addr_t addr);
-void sim_write(struct sim_op *op, sim_addr_t addr);
-void sim_atomic(struct sim_op *op, sim_addr_t addr);
+/*
+ * One access by the operation to addr's line, its cost added to op->now and
+ * its outcome counted in the touch statistics of the operation's cpu and
+ * cache.  Inline, so that a policy's accesses that hit (most) cost a few
+ * instructions in place; everything else is cacheline_access_slow().
+ */
+static inline __attribute__((always_inline)) void sim_access(struct sim_op *op, sim_addr_t addr,
+							      enum cl_kind kind)
+{
+	struct sim_touch_stat *t1 = op->tcpu, *t2 = op->tcache;
+
+	if (!t1 || !t2)
+		__builtin_unreachable();	/* elements of the run's arrays: the hit path need not test them */
+	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now, t1, t2, NULL);
+}
+/* The same for each kind. */
+static inline __attribute__((always_inline)) void sim_read(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_READ);
+}
+static inline __attribute__((always_inline)) void sim_write(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_WRITE);
+}
+static inline __attribute__((always_inline)) void sim_atomic(struct sim_op *op, sim_addr_t addr)
+{
+	sim_access(op, addr, CL_ATOMIC);
+}
 /*
  * A compare-and-swap on addr's line: if another cpu wrote the line during
  * this operation (after op->start), the first attempt fails and is retried,

@@ -156,10 +156,10 @@ static void replay_touch_object(struct sim_op *op, sim_addr_t addr, uint32_t siz
 	unsigned lines = SIM_MIN(op->m->cfg.touch_lines, (size + SIM_LINE_BYTES - 1) / SIM_LINE_BYTES);
 	enum sim_origin saved = op->origin;
 
-	op->origin = SIM_ORIGIN_WORKLOAD;
+	sim_op_set_origin(op, SIM_ORIGIN_WORKLOAD);
 	for (unsigned i = 0; i < lines; i++)
 		sim_access(op, addr + (sim_addr_t)i * SIM_LINE_BYTES, kind);
-	op->origin = saved;
+	sim_op_set_origin(op, saved);
 }
 
 static void replay_wake(struct replay *r, uint32_t oid, sim_cycles_t done)
@@ -243,7 +243,7 @@ static void replay_free(struct replay *r, unsigned cpu, const struct sim_event *
 		start = o->done;
 	}
 	replay_op_begin(r, &op, cpu, e, start);
-	op.cache = o->cache;
+	sim_op_set_cache(&op, o->cache);
 	replay_touch_object(&op, o->addr, o->size, CL_READ);
 	op.start = op.now;
 	sim_work(&op, m->cfg.cost.c[SIM_COST_op_base]);
