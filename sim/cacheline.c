@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,31 +396,34 @@ static sim_cycles_t cl_cost(const struct coherence *c, enum cl_outcome o, enum c
 	return cyc;
 }
 
-static inline void cl_account_kind(struct sim_touch_stat *t, enum cl_kind kind)
+/* Each outcome's counter in struct sim_touch_stat. */
+static const size_t cl_outcome_field[] = {
+	[CL_HIT] = offsetof(struct sim_touch_stat, hits),
+	[CL_MEM_LOCAL] = offsetof(struct sim_touch_stat, mem_local),
+	[CL_MEM_REMOTE] = offsetof(struct sim_touch_stat, mem_remote),
+	[CL_XFER_LOCAL] = offsetof(struct sim_touch_stat, xfer_local),
+	[CL_XFER_REMOTE] = offsetof(struct sim_touch_stat, xfer_remote),
+	[CL_UPGRADE] = offsetof(struct sim_touch_stat, upgrades),
+	[CL_UPGRADE_REMOTE] = offsetof(struct sim_touch_stat, upgrades),
+};
+
+static const size_t cl_kind_field[] = {
+	[CL_READ] = offsetof(struct sim_touch_stat, reads),
+	[CL_WRITE] = offsetof(struct sim_touch_stat, writes),
+	[CL_ATOMIC] = offsetof(struct sim_touch_stat, atomics),
+};
+
+static inline uint64_t *cl_field(struct sim_touch_stat *t, size_t offset)
 {
-	if (kind == CL_READ)
-		t->reads++;
-	else if (kind == CL_WRITE)
-		t->writes++;
-	else
-		t->atomics++;
+	return (uint64_t *)((char *)t + offset);
 }
 
-static void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outcome o, uint64_t inval)
+static inline void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum cl_outcome o, uint64_t inval)
 {
 	if (!t)
 		return;
-	cl_account_kind(t, kind);
-	if (o == CL_HIT) {
-		t->hits++;
-		t->invalidations += inval;
-		return;
-	}
-	t->upgrades += o == CL_UPGRADE || o == CL_UPGRADE_REMOTE;
-	t->mem_local += o == CL_MEM_LOCAL;
-	t->mem_remote += o == CL_MEM_REMOTE;
-	t->xfer_local += o == CL_XFER_LOCAL;
-	t->xfer_remote += o == CL_XFER_REMOTE;
+	(*cl_field(t, cl_kind_field[kind]))++;
+	(*cl_field(t, cl_outcome_field[o]))++;
 	t->invalidations += inval;
 }
 
@@ -471,10 +475,16 @@ bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,
 				      sim_addr_t addr, sim_cycles_t since)
 {
 	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
-	const struct cl_line *l = dir_find(c, tag);
+	const struct pcache *own = &c->pc[cpu];
+	const struct cl_line *l;
 	int32_t writer;
 	sim_cycles_t wtime;
 
+	/* cpu owns the line, written since the directory last heard: cpu is its last writer */
+	if (own->way && (own->way[own->hint[pc_hint_slot(tag)]].tag & (PC_TAG_MASK | PC_OWNED | PC_DIRTY)) ==
+			(tag | PC_OWNED | PC_DIRTY))
+		return false;
+	l = dir_find(c, tag);
 	if (!l)
 		return false;
 	writer = l->writer;

@@ -129,14 +129,14 @@ static inline void cl_account_hit(struct sim_touch_stat *t, enum cl_kind kind)
  * be NULL).  *outcome, if not NULL, says how it was served.
  * Inline: a line the cpu's hint table finds in a state that decides the
  * access alone (held for a read, owned for a write) is a hit right here.
+ * cacheline_access_pc() is the same with p = coherence_pcache(c, cpu).
  */
-static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
-					    enum cl_kind kind, sim_cycles_t now,
-					    struct sim_touch_stat *t1, struct sim_touch_stat *t2,
-					    enum cl_outcome *outcome)
+static inline sim_cycles_t cacheline_access_pc(struct coherence *c, struct pcache *p, unsigned cpu,
+					       sim_addr_t addr, enum cl_kind kind, sim_cycles_t now,
+					       struct sim_touch_stat *t1, struct sim_touch_stat *t2,
+					       enum cl_outcome *outcome)
 {
 	uint64_t tag = (addr >> SIM_LINE_SHIFT) + 1;
-	struct pcache *p = &c->pc[cpu];
 	struct pc_way *w;
 
 	if (!p->way)
@@ -154,6 +154,20 @@ static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, s
 	if (outcome)
 		*outcome = CL_HIT;
 	return c->cost->c[SIM_COST_hit] + (kind == CL_ATOMIC ? c->cost->c[SIM_COST_atomic] : 0);
+}
+
+/* cpu's private cache, for a caller that keeps it at hand for cacheline_access_pc(). */
+static inline struct pcache *coherence_pcache(struct coherence *c, unsigned cpu)
+{
+	return &c->pc[cpu];
+}
+
+static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, sim_addr_t addr,
+					    enum cl_kind kind, sim_cycles_t now,
+					    struct sim_touch_stat *t1, struct sim_touch_stat *t2,
+					    enum cl_outcome *outcome)
+{
+	return cacheline_access_pc(c, &c->pc[cpu], cpu, addr, kind, now, t1, t2, outcome);
 }
 
 /* True when a cpu other than cpu wrote the line after time since. */

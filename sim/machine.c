@@ -60,7 +60,9 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
 		      sim_cycles_t start)
 {
 	op->m = m;
+	op->coh = m->coh;
 	op->cpu = cpu;
+	op->pc = coherence_pcache(m->coh, cpu);
 	op->node = m->cpu_node[cpu];
 	op->cache = cache;
 	op->want_node = SIM_NO_NODE;

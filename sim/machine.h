@@ -56,7 +56,7 @@ struct machine {
 /*
  * One operation in progress on one cpu.  cpu, cache and origin change only
  * through sim_op_set_cpu(), sim_op_set_cache() and sim_op_set_origin(),
- * which keep tcpu and tcache on the statistics they select.
+ * which keep pc, tcpu and tcache on the cache and statistics they select.
  */
 struct sim_op {
 	struct machine *m;
@@ -66,6 +66,8 @@ struct sim_op {
 	enum sim_ctx ctx;
 	enum sim_origin origin;
 	sim_cycles_t start, now;	/* start time and running clock, cycles */
+	struct coherence *coh;		/* m->coh */
+	struct pcache *pc;		/* cpu's private cache */
 	struct sim_touch_stat *tcpu;	/* where accesses are counted: (cpu, origin) */
 	struct sim_touch_stat *tcache;	/* and (cache, origin) */
 };
@@ -82,6 +84,7 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
 static inline void sim_op_set_cpu(struct sim_op *op, unsigned cpu)
 {
 	op->cpu = cpu;
+	op->pc = coherence_pcache(op->coh, cpu);
 	op->tcpu = sim_stats_touch_cpu(op->m->stats, cpu, op->origin);
 }
 
@@ -132,7 +135,7 @@ static inline __attribute__((always_inline)) void sim_access(struct sim_op *op, 
 
 	if (!t1 || !t2)
 		__builtin_unreachable();	/* elements of the run's arrays: the hit path need not test them */
-	op->now += cacheline_access(op->m->coh, op->cpu, addr, kind, op->now, t1, t2, NULL);
+	op->now += cacheline_access_pc(op->coh, op->pc, op->cpu, addr, kind, op->now, t1, t2, NULL);
 }
 /* The same for each kind. */
 static inline __attribute__((always_inline)) void sim_read(struct sim_op *op, sim_addr_t addr)

@@ -86,19 +86,6 @@ void sim_stats_destroy(struct sim_stats *s)
 	free(s);
 }
 
-static void gauge_add(struct sim_gauge *g, int64_t delta)
-{
-	g->cur += delta;
-	if (g->cur > g->peak)
-		g->peak = g->cur;
-}
-
-void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id g, int64_t delta)
-{
-	gauge_add(&sim_stats_gauge(s, cache)[g], delta);
-	gauge_add(&sim_stats_gauge(s, s->ncaches)[g], delta);
-}
-
 void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles)
 {
 	if (cycles < SIM_LAT_FAST_MAX)
