@@ -481,8 +481,7 @@ bool cacheline_written_by_other_since(const struct coherence *c, unsigned cpu,
 	sim_cycles_t wtime;
 
 	/* cpu owns the line, written since the directory last heard: cpu is its last writer */
-	if (own->way && (own->way[own->hint[pc_hint_slot(tag)]].tag & (PC_TAG_MASK | PC_OWNED | PC_DIRTY)) ==
-			(tag | PC_OWNED | PC_DIRTY))
+	if (own->way && (pc_hinted_way(own, tag)->tag & (PC_TAG_MASK | PC_OWNED | PC_DIRTY)) == (tag | PC_OWNED | PC_DIRTY))
 		return false;
 	l = dir_find(c, tag);
 	if (!l)

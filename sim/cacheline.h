@@ -86,6 +86,12 @@ static inline size_t pc_hint_slot(uint64_t tag)
 	return (size_t)(tag ^ (tag >> 10) ^ (tag >> 20)) & (PC_HINTS - 1);
 }
 
+/* The way p's hint table names for tag: tag's way if the hint is right; p->way must be allocated. */
+static inline struct pc_way *pc_hinted_way(const struct pcache *p, uint64_t tag)
+{
+	return &p->way[p->hint[pc_hint_slot(tag)]];
+}
+
 struct coherence {
 	unsigned ncpus, words;
 	unsigned *cpu_node;
@@ -141,7 +147,7 @@ static inline sim_cycles_t cacheline_access_pc(struct coherence *c, struct pcach
 
 	if (!p->way)
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
-	w = &p->way[p->hint[pc_hint_slot(tag)]];
+	w = pc_hinted_way(p, tag);
 	if ((w->tag & PC_TAG_MASK) != tag || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w->stamp = ++p->clock;
@@ -167,7 +173,7 @@ static inline sim_cycles_t cacheline_access(struct coherence *c, unsigned cpu, s
 					    struct sim_touch_stat *t1, struct sim_touch_stat *t2,
 					    enum cl_outcome *outcome)
 {
-	return cacheline_access_pc(c, &c->pc[cpu], cpu, addr, kind, now, t1, t2, outcome);
+	return cacheline_access_pc(c, coherence_pcache(c, cpu), cpu, addr, kind, now, t1, t2, outcome);
 }
 
 /* True when a cpu other than cpu wrote the line after time since. */

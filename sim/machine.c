@@ -121,7 +121,7 @@ unsigned sim_cmpxchg(struct sim_op *op, sim_addr_t addr, enum sim_counter retry_
 {
 	unsigned retries = 0;
 
-	if (cacheline_written_by_other_since(op->m->coh, op->cpu, addr, op->start)) {
+	if (cacheline_written_by_other_since(op->coh, op->cpu, addr, op->start)) {
 		sim_atomic(op, addr);
 		op->tcpu->cas_retries++;
 		op->tcache->cas_retries++;

@@ -138,16 +138,17 @@ static inline struct sim_gauge *sim_stats_gauge(struct sim_stats *s, unsigned ca
 {
 	return &s->gauge[(size_t)cache * SIM_GAUGE_COUNT];
 }
+static inline void sim_gauge_move(struct sim_gauge *g, int64_t delta)
+{
+	g->cur += delta;
+	if (g->cur > g->peak)
+		g->peak = g->cur;
+}
 /* Adds delta to a cache's gauge and to the total, keeping peaks. */
 static inline void sim_stats_gauge_add(struct sim_stats *s, unsigned cache, enum sim_gauge_id g, int64_t delta)
 {
-	struct sim_gauge *r[2] = { &sim_stats_gauge(s, cache)[g], &sim_stats_gauge(s, s->ncaches)[g] };
-
-	for (int i = 0; i < 2; i++) {
-		r[i]->cur += delta;
-		if (r[i]->cur > r[i]->peak)
-			r[i]->peak = r[i]->cur;
-	}
+	sim_gauge_move(&sim_stats_gauge(s, cache)[g], delta);
+	sim_gauge_move(&sim_stats_gauge(s, s->ncaches)[g], delta);
 }
 void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k, sim_cycles_t cycles);
 /*
