@@ -19,10 +19,18 @@ struct engine_event {
 	uint64_t arg;		/* for the caller */
 };
 
+/*
+ * A pop leaves the earliest event's slot as a hole (vacant) instead of
+ * filling it at once: the push that usually follows (a cpu's next event)
+ * then takes the root and sifts down once, where a pop and a push would
+ * sift twice.  The next pop fills a hole left unfilled.  The order events
+ * come out in is the same either way: (t, tie, seq) orders them totally.
+ */
 struct engine {
-	struct engine_event *heap;
-	size_t n, cap;
+	struct engine_event *heap;	/* heap[0] is not an event while vacant */
+	size_t n, cap;			/* slots used (the hole included), allocated */
 	uint64_t seq;
+	bool vacant;
 };
 
 void engine_init(struct engine *e);
@@ -30,10 +38,13 @@ void engine_fini(struct engine *e);
 void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t kind, uint64_t arg);
 /* Removes the earliest event into *out; false when the queue is empty. */
 bool engine_event_pop(struct engine *e, struct engine_event *out);
+/* Events queued. */
 static inline size_t engine_len(const struct engine *e)
 {
-	return e->n;
+	return e->n - e->vacant;
 }
+/* Whether an event of this kind is queued. */
+bool engine_has_kind(const struct engine *e, uint32_t kind);
 /* Heap property holds everywhere (for tests and expensive assertions). */
 bool engine_is_valid(const struct engine *e);
 

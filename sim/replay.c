@@ -367,14 +367,9 @@ static void replay_loop(struct replay *r)
 			}
 			break;
 		}
-		if (r->active && r->nblocked == r->active && !r->rc) {
-			bool ops_left = false;
-
-			for (size_t i = 0; i < r->q.n && !ops_left; i++)
-				ops_left = r->q.heap[i].kind == EVK_OP;
-			if (!ops_left)
-				replay_fail(r, -EDEADLK, "internal error: every cpu waits for an allocation (%" PRIu64 " events done)", r->done);
-		}
+		if (r->active && r->nblocked == r->active && !r->rc && !engine_has_kind(&r->q, EVK_OP))
+			replay_fail(r, -EDEADLK, "internal error: every cpu waits for an allocation (%" PRIu64 " events done)",
+				    r->done);
 	}
 }
 

@@ -157,6 +157,36 @@ START_TEST(engine_is_valid_detects_a_broken_heap)
 }
 END_TEST
 
+/*
+ * A pop leaves a hole at the root until the next push or pop: the popped
+ * event is neither counted nor found, and a push into the hole still
+ * comes out in order.
+ */
+START_TEST(engine_popped_event_is_gone)
+{
+	struct engine e;
+
+	engine_init(&e);
+	engine_event_push(&e, 1, 0, 1, 0);
+	engine_event_push(&e, 2, 0, 2, 0);
+	engine_event_push(&e, 3, 0, 3, 0);
+	ck_assert_uint_eq(engine_pop_or_fail(&e).kind, 1);
+	ck_assert_uint_eq(engine_len(&e), 2);
+	ck_assert_msg(!engine_has_kind(&e, 1), "a popped event should not be found");
+	ck_assert_msg(engine_has_kind(&e, 2) && engine_has_kind(&e, 3), "queued events should be found");
+	/* into the hole: later than one queued event, earlier than the other */
+	engine_event_push(&e, 2, 1, 4, 0);
+	ck_assert_msg(engine_is_valid(&e), "the heap should stay valid after a push into the hole");
+	ck_assert_uint_eq(engine_len(&e), 3);
+	ck_assert_uint_eq(engine_pop_or_fail(&e).kind, 2);
+	ck_assert_uint_eq(engine_pop_or_fail(&e).kind, 4);
+	ck_assert_uint_eq(engine_pop_or_fail(&e).kind, 3);
+	ck_assert_uint_eq(engine_len(&e), 0);
+	ck_assert_msg(!engine_has_kind(&e, 3), "a drained queue should hold nothing");
+	engine_fini(&e);
+}
+END_TEST
+
 /* --- randomized comparison with a sorted reference --------------------- */
 
 struct ref_queue {
@@ -311,6 +341,7 @@ Suite *engine_suite(void)
 	tcase_add_test(order, engine_equal_keys_pop_in_insertion_order);
 	tcase_add_test(order, engine_seq_counts_pushes);
 	tcase_add_test(order, engine_is_valid_detects_a_broken_heap);
+	tcase_add_test(order, engine_popped_event_is_gone);
 	suite_add_tcase(s, order);
 	tcase_add_test(random, engine_random_matches_sorted_reference);
 	tcase_add_test(random, engine_same_pushes_pop_identically);
