@@ -62,7 +62,8 @@ static void bench_usage(FILE *f)
 "           second and the speedup (skipped with --no-sweep).\n"
 "Each import and replay runs R times (default %d) and the fastest is shown,\n"
 "with the spread: (slowest - fastest) / fastest, what the machine's noise\n"
-"did to it.\n"
+"did to it.  The replays of a table take turns, in R rounds of one run\n"
+"each, so that a busy spell of the machine falls on all of them alike.\n"
 "Nothing is kept: the copies, the native file and the databases go to a\n"
 "temporary directory ($TMPDIR or /tmp) that is removed at the end.\n"
 "\n"
@@ -144,7 +145,7 @@ struct bench_result {
 
 static unsigned bench_repeat = BENCH_REPEAT_DEFAULT;
 
-/* What a replay of bench_one() does. */
+/* What a replay of bench_one_run() does. */
 enum bench_kind {
 	BENCH_FULL,		/* the full model, streamed */
 	BENCH_BARE,		/* the bare replay, streamed */
@@ -152,7 +153,7 @@ enum bench_kind {
 	BENCH_BARE_WHOLE,	/* the bare replay of them */
 };
 
-/* The replay itself, in the child process of bench_one(). */
+/* The replay itself, in the child process of bench_one_run(). */
 static void bench_child(const char *path, const struct runopts *ro, unsigned k, enum bench_kind kind,
 			struct bench_result *res)
 {
@@ -234,23 +235,52 @@ static int bench_one_run(const char *label, const char *path, const struct runop
 	return 0;
 }
 
-/* The replay bench_repeat times: the fastest run's figures, with the spread; prints its first columns. */
-static int bench_one(const char *label, const char *path, const struct runopts *ro, unsigned k,
-		     enum bench_kind kind, struct bench_result *res)
+/*
+ * Every replay of a table (the bare one first, then each policy's) once per
+ * round, bench_repeat rounds: res[0] the bare replay, res[1 + k] policy k,
+ * each the fastest run's figures with the spread.  Taking turns, the
+ * replays all meet what the machine's load did over the whole table, where
+ * repeating each replay in a row would leave one of them alone in a busy
+ * minute and skew its ratio to the others.
+ */
+static int bench_rounds(const char *path, const struct runopts *ro, bool whole, struct bench_result *res)
 {
+	double *slowest = xcalloc(ro->npol + 1, sizeof(*slowest));
 	struct bench_result r;
-	double slowest = 0;
+	int rc = 0;
 
-	for (unsigned i = 0; i < bench_repeat; i++) {
-		if (bench_one_run(label, path, ro, k, kind, &r))
-			return -1;
-		slowest = SIM_MAX(slowest, r.seconds);
-		if (!i || r.seconds < res->seconds)
-			*res = r;
+	for (unsigned i = 0; i < bench_repeat && !rc; i++) {
+		for (unsigned j = 0; j <= ro->npol && !rc; j++) {
+			const struct runopts_policy *p = j ? &ro->pol[j - 1] : NULL;
+			const char *label = p ? (p->preset[0] ? p->preset : p->ops->name) : "bare replay";
+			enum bench_kind kind = whole ? (p ? BENCH_FULL_WHOLE : BENCH_BARE_WHOLE)
+						     : (p ? BENCH_FULL : BENCH_BARE);
+
+			if (cli_stderr_is_tty())
+				fprintf(stderr, "\rround %u of %u: %-16s", i + 1, bench_repeat, label);
+			rc = bench_one_run(label, path, ro, p ? j - 1 : 0, kind, &r);
+			if (rc)
+				break;
+			slowest[j] = SIM_MAX(slowest[j], r.seconds);
+			if (!i || r.seconds < res[j].seconds)
+				res[j] = r;
+		}
 	}
-	res->spread = res->seconds > 0 ? (slowest - res->seconds) / res->seconds : 0;
-	printf("%-16s %12" PRIu64 " %9.3f %13.0f", label, res->events, res->seconds, res->rate);
-	return 0;
+	if (cli_stderr_is_tty())
+		fprintf(stderr, "\r%40s\r", "");
+	for (unsigned j = 0; j <= ro->npol && !rc; j++)
+		res[j].spread = res[j].seconds > 0 ? (slowest[j] - res[j].seconds) / res[j].seconds : 0;
+	free(slowest);
+	return rc;
+}
+
+/* The first columns of a replay's row. */
+static void bench_row_start(const struct runopts *ro, unsigned j, const struct bench_result *r)
+{
+	const struct runopts_policy *p = j ? &ro->pol[j - 1] : NULL;
+
+	printf("%-16s %12" PRIu64 " %9.3f %13.0f", p ? (p->preset[0] ? p->preset : p->ops->name) : "bare replay",
+	       r->events, r->seconds, r->rate);
 }
 
 /* Decompresses path into out; 0 or -1 (printed). */
@@ -320,51 +350,55 @@ static void bench_import(const struct runopts *ro, const struct sim_workload *w,
 /* The full model of every listed policy against the bare replay, each with the events in memory. */
 static int bench_replays_whole(const struct runopts *ro, const char *path)
 {
-	struct bench_result bare, full;
+	struct bench_result *res = xcalloc(ro->npol + 1, sizeof(*res));
 
-	printf("\n%-16s %12s %9s %13s %8s %7s\n", "in memory", "events", "seconds", "events/s", "vs bare", "spread");
-	if (bench_one("bare replay", path, ro, 0, BENCH_BARE_WHOLE, &bare))
+	if (bench_rounds(path, ro, true, res)) {
+		free(res);
 		return -1;
-	printf(" %8s %6.0f%%\n", "1.000", 100 * bare.spread);
-	for (unsigned k = 0; k < ro->npol; k++) {
-		const struct runopts_policy *p = &ro->pol[k];
-
-		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL_WHOLE, &full))
-			return -1;
-		printf(" %8.3f %6.0f%%\n", full.rate / bare.rate, 100 * full.spread);
+	}
+	printf("\n%-16s %12s %9s %13s %8s %7s\n", "in memory", "events", "seconds", "events/s", "vs bare", "spread");
+	for (unsigned j = 0; j <= ro->npol; j++) {
+		bench_row_start(ro, j, &res[j]);
+		printf(" %8.3f %6.0f%%\n", res[j].rate / res[0].rate, 100 * res[j].spread);
 	}
 	printf("(the same replays of the events read into memory first, the reading not timed: the model's\n"
 	       " cost with no file to read)\n");
+	free(res);
 	return 0;
 }
 
 /* The full model of every listed policy against the bare replay, each streamed from path. */
 static int bench_replays(const struct runopts *ro, const char *path)
 {
-	struct bench_result bare, full;
+	struct bench_result *res = xcalloc(ro->npol + 1, sizeof(*res));
 
+	if (bench_rounds(path, ro, false, res)) {
+		free(res);
+		return -1;
+	}
 	printf("\n%-16s %12s %9s %13s %8s %9s %10s %9s %10s %7s\n", "replay", "events", "seconds", "events/s",
 	       "vs bare", "mem MiB", "peak live", "B/live", "read ahead", "spread");
-	if (bench_one("bare replay", path, ro, 0, BENCH_BARE, &bare))
-		return -1;
-	printf(" %8s %9.1f %10s %9s %10s %6.0f%%\n", "1.000", bare.mem_kib / 1024.0, "", "", "", 100 * bare.spread);
-	for (unsigned k = 0; k < ro->npol; k++) {
-		const struct runopts_policy *p = &ro->pol[k];
+	bench_row_start(ro, 0, &res[0]);
+	printf(" %8s %9.1f %10s %9s %10s %6.0f%%\n", "1.000", res[0].mem_kib / 1024.0, "", "", "",
+	       100 * res[0].spread);
+	for (unsigned j = 1; j <= ro->npol; j++) {
+		const struct bench_result *full = &res[j];
 
-		if (bench_one(p->preset[0] ? p->preset : p->ops->name, path, ro, k, BENCH_FULL, &full))
-			return -1;
-		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 " %6.0f%%\n", full.rate / bare.rate,
-		       full.mem_kib / 1024.0, full.peak_live,
-		       full.peak_live > 0 ? full.mem_kib * 1024.0 / (double)full.peak_live : 0.0, full.read_ahead,
-		       100 * full.spread);
+		bench_row_start(ro, j, full);
+		printf(" %8.3f %9.1f %10" PRId64 " %9.0f %10" PRIu64 " %6.0f%%\n", full->rate / res[0].rate,
+		       full->mem_kib / 1024.0, full->peak_live,
+		       full->peak_live > 0 ? full->mem_kib * 1024.0 / (double)full->peak_live : 0.0,
+		       full->read_ahead, 100 * full->spread);
 	}
-	printf("(each figure the fastest of %u runs, spread: (slowest - fastest) / fastest;\n"
+	printf("(each figure the fastest of %u runs, the replays taking turns, one run of each per round;\n"
+	       " spread: (slowest - fastest) / fastest;\n"
 	       " vs bare: full-model speed / bare-replay speed; each replay runs in a child process and streams\n"
 	       " the native file, as 'slabsim run' does, and checks its checksum; mem: its peak resident set\n"
 	       " above the resident set before the replay, all of it: the machine model, the object table,\n"
 	       " the events read ahead, the read buffer, the memory time series; B/live: that memory per\n"
 	       " object live at the replay's peak; read ahead: most events read from the file ahead of the\n"
 	       " cpu that runs them, at once)\n", bench_repeat);
+	free(res);
 	return bench_replays_whole(ro, path);
 }
 
