@@ -337,10 +337,31 @@ static int db_pragmas_set(struct db *db, char *err, size_t errlen)
 	return rc == SQLITE_OK ? 0 : db_fail(db, rc, "cannot set up the connection", err, errlen);
 }
 
+/*
+ * slabsim uses a connection from one thread only (a sweep's workers are
+ * processes, each with its own): the connection needs no mutex of its own,
+ * and SQLite need not keep memory statistics, which take a global mutex on
+ * every allocation.  The latter is a setting of the library, made before
+ * it initialises; if something initialised it already, the call fails and
+ * changes nothing.
+ */
+static void db_library_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int db_connect(struct db *db, unsigned flags, char *err, size_t errlen)
 {
-	int oflags = SQLITE_OPEN_READWRITE | (flags & DB_OPEN_EXISTING ? 0 : SQLITE_OPEN_CREATE);
-	int rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (flags & DB_OPEN_EXISTING ? 0 : SQLITE_OPEN_CREATE);
+	int rc;
+
+	db_library_setup();
+	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
 
 	if (rc != SQLITE_OK) {
 		db_err_set(err, errlen, "cannot open database '%s': %s", db->path,
