@@ -60,10 +60,11 @@ static void bench_usage(FILE *f)
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
 "           second and the speedup (skipped with --no-sweep).\n"
-"Each import and replay runs R times (default %d) and the fastest is shown,\n"
-"with the spread: (slowest - fastest) / fastest, what the machine's noise\n"
-"did to it.  The replays of a table take turns, in R rounds of one run\n"
-"each, so that a busy spell of the machine falls on all of them alike.\n"
+"Each import, replay and sweep runs R times (default %d) and the fastest is\n"
+"shown, with the spread: (slowest - fastest) / fastest, what the machine's\n"
+"noise did to it.  The replays of a table, and the sweeps on 1 and on 2\n"
+"workers, take turns, in R rounds of one run each, so that a busy spell of\n"
+"the machine falls on all of them alike.\n"
 "Nothing is kept: the copies, the native file and the databases go to a\n"
 "temporary directory ($TMPDIR or /tmp) that is removed at the end.\n"
 "\n"
@@ -421,37 +422,63 @@ static double bench_sweep_run(const char *trace, const struct runopts *ro, const
 /*
  * The sweep on jobs workers, then again with every run recorded: that
  * second sweep only reads the trace and looks the runs up, the part that
- * does not run on the workers.  Runs per second of the workers' part, or
- * a negative value.
+ * does not run on the workers.  0, with the whole sweep's seconds in *all
+ * and the second's in *serial, or -1.
  */
-static double bench_sweep_once(const char *trace, const struct runopts *ro, const char *dir, unsigned jobs)
+static int bench_sweep_once(const char *trace, const struct runopts *ro, const char *dir, unsigned jobs,
+			    double *all, double *serial)
 {
 	char db[4200];
-	double all, serial, rate;
 
 	snprintf(db, sizeof(db), "%s/sweep-%u.db", dir, jobs);
-	all = bench_sweep_run(trace, ro, db, jobs);
-	serial = all > 0 ? bench_sweep_run(trace, ro, db, jobs) : -1;
+	*all = bench_sweep_run(trace, ro, db, jobs);
+	*serial = *all > 0 ? bench_sweep_run(trace, ro, db, jobs) : -1;
 	unlink(db);
-	if (serial < 0)
-		return -1;
-	rate = BENCH_SWEEP_RUNS / (all - serial > 0 ? all - serial : all);
-	printf("sweep    %d runs on %u worker%s in %.2f s (%.2f s of it reading the trace before the workers "
-	       "start): %.3f runs/s, %.3f runs/s on the workers\n", BENCH_SWEEP_RUNS, jobs, jobs > 1 ? "s" : "",
-	       all, serial, BENCH_SWEEP_RUNS / all, rate);
-	return rate;
+	return *serial < 0 ? -1 : 0;
 }
 
+/* Runs per second of the workers' part of a sweep. */
+static double bench_sweep_rate(double all, double serial)
+{
+	return BENCH_SWEEP_RUNS / (all - serial > 0 ? all - serial : all);
+}
+
+/*
+ * The sweep on 1 and on 2 workers, taking turns for bench_repeat rounds as
+ * the replays do; for each, the round with the fastest workers' part.
+ */
 static void bench_sweep(const struct runopts *ro, const char *path, const char *dir)
 {
-	double one, two;
+	double all[2] = { 0, 0 }, serial[2] = { 0, 0 }, best[2] = { 0, 0 }, worst[2] = { 0, 0 };
 
 	printf("\n");
-	one = bench_sweep_once(path, ro, dir, 1);
-	two = one > 0 ? bench_sweep_once(path, ro, dir, 2) : -1;
-	if (two > 0)
-		printf("sweep    2 workers / 1 worker: %.2f times the throughput of the workers (%ld cores online)\n",
-		       two / one, sysconf(_SC_NPROCESSORS_ONLN));
+	for (unsigned i = 0; i < bench_repeat; i++) {
+		for (unsigned j = 0; j < 2; j++) {
+			double a, se, rate;
+
+			if (cli_stderr_is_tty())
+				fprintf(stderr, "\rround %u of %u: sweep on %u worker%s ", i + 1, bench_repeat, j + 1,
+					j ? "s" : "");
+			if (bench_sweep_once(path, ro, dir, j + 1, &a, &se))
+				return;
+			rate = bench_sweep_rate(a, se);
+			worst[j] = i ? SIM_MIN(worst[j], rate) : rate;
+			if (!i || rate > best[j]) {
+				best[j] = rate;
+				all[j] = a;
+				serial[j] = se;
+			}
+		}
+	}
+	if (cli_stderr_is_tty())
+		fprintf(stderr, "\r%40s\r", "");
+	for (unsigned j = 0; j < 2; j++)
+		printf("sweep    %d runs on %u worker%s in %.2f s (%.2f s of it reading the trace before the workers "
+		       "start): %.3f runs/s, %.3f runs/s on the workers (fastest of %u, spread %.0f%%)\n",
+		       BENCH_SWEEP_RUNS, j + 1, j ? "s" : "", all[j], serial[j], BENCH_SWEEP_RUNS / all[j], best[j],
+		       bench_repeat, 100 * (best[j] - worst[j]) / worst[j]);
+	printf("sweep    2 workers / 1 worker: %.2f times the throughput of the workers (%ld cores online)\n",
+	       best[1] / best[0], sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 /*
