@@ -236,6 +236,21 @@ static int bench_one_run(const char *label, const char *path, const struct runop
 	return 0;
 }
 
+/* Replay j of a table: 0 the bare replay, 1 + k policy k (its preset's name if it has one). */
+static const char *bench_label(const struct runopts *ro, unsigned j)
+{
+	const struct runopts_policy *p = j ? &ro->pol[j - 1] : NULL;
+
+	return p ? (p->preset[0] ? p->preset : p->ops->name) : "bare replay";
+}
+
+/* Clears the progress line of the rounds, if one was drawn. */
+static void bench_progress_done(void)
+{
+	if (cli_stderr_is_tty())
+		fprintf(stderr, "\r%40s\r", "");
+}
+
 /*
  * Every replay of a table (the bare one first, then each policy's) once per
  * round, bench_repeat rounds: res[0] the bare replay, res[1 + k] policy k,
@@ -252,14 +267,13 @@ static int bench_rounds(const char *path, const struct runopts *ro, bool whole, 
 
 	for (unsigned i = 0; i < bench_repeat && !rc; i++) {
 		for (unsigned j = 0; j <= ro->npol && !rc; j++) {
-			const struct runopts_policy *p = j ? &ro->pol[j - 1] : NULL;
-			const char *label = p ? (p->preset[0] ? p->preset : p->ops->name) : "bare replay";
-			enum bench_kind kind = whole ? (p ? BENCH_FULL_WHOLE : BENCH_BARE_WHOLE)
-						     : (p ? BENCH_FULL : BENCH_BARE);
+			const char *label = bench_label(ro, j);
+			enum bench_kind kind = whole ? (j ? BENCH_FULL_WHOLE : BENCH_BARE_WHOLE)
+						     : (j ? BENCH_FULL : BENCH_BARE);
 
 			if (cli_stderr_is_tty())
 				fprintf(stderr, "\rround %u of %u: %-16s", i + 1, bench_repeat, label);
-			rc = bench_one_run(label, path, ro, p ? j - 1 : 0, kind, &r);
+			rc = bench_one_run(label, path, ro, j ? j - 1 : 0, kind, &r);
 			if (rc)
 				break;
 			slowest[j] = SIM_MAX(slowest[j], r.seconds);
@@ -267,8 +281,7 @@ static int bench_rounds(const char *path, const struct runopts *ro, bool whole, 
 				res[j] = r;
 		}
 	}
-	if (cli_stderr_is_tty())
-		fprintf(stderr, "\r%40s\r", "");
+	bench_progress_done();
 	for (unsigned j = 0; j <= ro->npol && !rc; j++)
 		res[j].spread = res[j].seconds > 0 ? (slowest[j] - res[j].seconds) / res[j].seconds : 0;
 	free(slowest);
@@ -278,10 +291,7 @@ static int bench_rounds(const char *path, const struct runopts *ro, bool whole, 
 /* The first columns of a replay's row. */
 static void bench_row_start(const struct runopts *ro, unsigned j, const struct bench_result *r)
 {
-	const struct runopts_policy *p = j ? &ro->pol[j - 1] : NULL;
-
-	printf("%-16s %12" PRIu64 " %9.3f %13.0f", p ? (p->preset[0] ? p->preset : p->ops->name) : "bare replay",
-	       r->events, r->seconds, r->rate);
+	printf("%-16s %12" PRIu64 " %9.3f %13.0f", bench_label(ro, j), r->events, r->seconds, r->rate);
 }
 
 /* Decompresses path into out; 0 or -1 (printed). */
@@ -470,8 +480,7 @@ static void bench_sweep(const struct runopts *ro, const char *path, const char *
 			}
 		}
 	}
-	if (cli_stderr_is_tty())
-		fprintf(stderr, "\r%40s\r", "");
+	bench_progress_done();
 	for (unsigned j = 0; j < 2; j++)
 		printf("sweep    %d runs on %u worker%s in %.2f s (%.2f s of it reading the trace before the workers "
 		       "start): %.3f runs/s, %.3f runs/s on the workers (fastest of %u, spread %.0f%%)\n",
