@@ -31,16 +31,20 @@
 #include "sim/cacheline.h"
 #include "sim/xalloc.h"
 
+/* 32 bytes: two to a host cache line, the directory's probes touch one line. */
 struct cl_line {
 	uint64_t tag;		/* line number + 1; 0 = empty slot */
 	sim_cycles_t wtime;	/* time of the last write */
-	int32_t owner;		/* exclusive holder (E or M), -1 if none */
-	int32_t writer;		/* cpu of the last write, -1 if none */
+	int16_t owner;		/* exclusive holder (E or M), -1 if none (SIM_MAX_CPUS fits) */
+	int16_t writer;		/* cpu of the last write, -1 if none */
 	uint32_t nsharers;	/* cpus holding a shared copy */
-	uint32_t pad;
-	uint64_t sharers;	/* bitmap of sharers when ncpus <= 64 */
-	uint64_t *xsharers;	/* bitmap of sharers when ncpus > 64 */
+	union {
+		uint64_t sharers;	/* bitmap of sharers when ncpus <= 64 */
+		uint64_t *xsharers;	/* bitmap of sharers when ncpus > 64 */
+	};
 };
+
+_Static_assert(SIM_MAX_CPUS <= INT16_MAX, "struct cl_line keeps cpu numbers in 16 bits");
 
 #define PC_NONE SIZE_MAX	/* no such way */
 
@@ -92,6 +96,8 @@ static bool cl_sharer_where(const struct coherence *c, const struct cl_line *l,
 {
 	unsigned nwords = c->words ? c->words : 1;
 
+	if (c->one_node)	/* every sharer is on node */
+		return same && l->nsharers > (uint32_t)(skip >= 0 && cl_sharer_test(c, l, (unsigned)skip));
 	for (unsigned w = 0; w < nwords; w++) {
 		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
 
@@ -113,7 +119,7 @@ static void dir_grow(struct coherence *c)
 	struct cl_line *old = c->dir;
 	size_t oldcap = c->dir_cap;
 
-	c->dir_cap = oldcap ? oldcap * 2 : 1u << 16;
+	c->dir_cap = oldcap ? oldcap * 2 : 1u << 12;
 	c->dir = xcalloc(c->dir_cap, sizeof(*c->dir));
 	for (size_t i = 0; i < oldcap; i++) {
 		size_t j;
@@ -203,7 +209,7 @@ static void pcache_flush(struct pcache *p, size_t way, unsigned cpu, struct cl_l
 {
 	if (!(p->way[way].tag & PC_DIRTY))
 		return;
-	l->writer = (int32_t)cpu;
+	l->writer = (int16_t)cpu;
 	l->wtime = p->way[way].wtime;
 	p->way[way].tag &= ~PC_DIRTY;
 }
@@ -224,7 +230,7 @@ static void dir_evict(struct coherence *c, unsigned cpu, struct pcache *p, size_
 	if (!l)
 		return;
 	pcache_flush(p, way, cpu, l);
-	if (l->owner == (int32_t)cpu)
+	if (l->owner == (int16_t)cpu)
 		l->owner = -1;
 	else if (cl_sharer_test(c, l, cpu))
 		cl_sharer_clear(c, l, cpu);
@@ -269,6 +275,9 @@ struct coherence *coherence_create(unsigned ncpus, const unsigned *cpu_node,
 	c->words = ncpus > 64 ? (ncpus + 63) / 64 : 0;
 	c->cpu_node = xmalloc(ncpus * sizeof(*c->cpu_node));
 	memcpy(c->cpu_node, cpu_node, ncpus * sizeof(*c->cpu_node));
+	c->one_node = true;
+	for (unsigned i = 1; i < ncpus; i++)
+		c->one_node = c->one_node && cpu_node[i] == cpu_node[0];
 	c->ways = ways;
 	c->sets = lines / ways;
 	c->cost = cost;
@@ -285,7 +294,7 @@ void coherence_destroy(struct coherence *c)
 		free(c->pc[i].way);
 		free(c->pc[i].hint);
 	}
-	for (size_t i = 0; i < c->dir_cap; i++)
+	for (size_t i = 0; c->words && i < c->dir_cap; i++)
 		free(c->dir[i].xsharers);
 	free(c->pc);
 	free(c->dir);
@@ -307,7 +316,7 @@ static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned 
 	unsigned node = c->cpu_node[cpu];
 	enum cl_outcome o;
 
-	if (l->owner == (int32_t)cpu || cl_sharer_test(c, l, cpu))
+	if (l->owner == (int16_t)cpu || cl_sharer_test(c, l, cpu))
 		return CL_HIT;
 	if (l->owner >= 0) {
 		unsigned owner = (unsigned)l->owner;
@@ -328,7 +337,7 @@ static enum cl_outcome cl_read(struct coherence *c, struct cl_line *l, unsigned 
 		cl_sharer_set(c, l, cpu);
 		return o;
 	}
-	l->owner = (int32_t)cpu;	/* exclusive: nobody else has it */
+	l->owner = (int16_t)cpu;	/* exclusive: nobody else has it */
 	return home == node ? CL_MEM_LOCAL : CL_MEM_REMOTE;
 }
 
@@ -337,7 +346,7 @@ static void cl_invalidate_others(struct coherence *c, const struct cl_line *l, u
 {
 	unsigned nwords = c->words ? c->words : 1;
 
-	if (l->owner >= 0 && l->owner != (int32_t)cpu)
+	if (l->owner >= 0 && l->owner != (int16_t)cpu)
 		cl_drop_way(c, (unsigned)l->owner, l->tag, hash);
 	for (unsigned w = 0; w < nwords && l->nsharers; w++) {
 		uint64_t bits = c->words ? (l->xsharers ? l->xsharers[w] : 0) : l->sharers;
@@ -358,7 +367,7 @@ static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned
 	unsigned node = c->cpu_node[cpu];
 	enum cl_outcome o;
 
-	if (l->owner == (int32_t)cpu)
+	if (l->owner == (int16_t)cpu)
 		return CL_HIT;
 	if (l->owner >= 0) {
 		o = c->cpu_node[l->owner] == node ? CL_XFER_LOCAL : CL_XFER_REMOTE;
@@ -377,7 +386,7 @@ static enum cl_outcome cl_write(struct coherence *c, struct cl_line *l, unsigned
 	}
 	cl_invalidate_others(c, l, cpu, hash);
 	cl_sharers_clear_all(c, l);
-	l->owner = (int32_t)cpu;
+	l->owner = (int16_t)cpu;
 	return o;
 }
 
@@ -458,10 +467,10 @@ sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t
 			o = cl_read(c, l, cpu, home, hash);
 		} else {
 			o = cl_write(c, l, cpu, home, hash, &inval);
-			l->writer = (int32_t)cpu;
+			l->writer = (int16_t)cpu;
 			l->wtime = now;
 		}
-		pcache_set_state(p, way, l->owner == (int32_t)cpu ? PC_OWNED : PC_SHARED);
+		pcache_set_state(p, way, l->owner == (int16_t)cpu ? PC_OWNED : PC_SHARED);
 	}
 	*hint = (uint32_t)way;
 	cl_account(t1, kind, o, inval);
@@ -504,7 +513,7 @@ bool cacheline_is_held(const struct coherence *c, unsigned cpu, sim_addr_t addr)
 {
 	const struct cl_line *l = dir_find(c, (addr >> SIM_LINE_SHIFT) + 1);
 
-	return l && (l->owner == (int32_t)cpu || cl_sharer_test(c, l, cpu));
+	return l && (l->owner == (int16_t)cpu || cl_sharer_test(c, l, cpu));
 }
 
 unsigned cacheline_holders(const struct coherence *c, sim_addr_t addr)
@@ -549,7 +558,7 @@ bool coherence_is_valid(const struct coherence *c)
 				continue;
 			l = dir_find(c, p->way[w].tag & PC_TAG_MASK);
 			if (!l || ((st & PC_DIRTY) && !(st & PC_OWNED)) ||
-			    ((st & PC_OWNED) && l->owner != (int32_t)cpu) ||
+			    ((st & PC_OWNED) && l->owner != (int16_t)cpu) ||
 			    ((st & PC_SHARED) && ((st & PC_OWNED) || !cl_sharer_test(c, l, cpu))))
 				return false;
 		}

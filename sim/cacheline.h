@@ -99,6 +99,7 @@ static inline struct pc_way *pc_hinted_way(const struct pcache *p, uint64_t tag)
 struct coherence {
 	unsigned ncpus, words;
 	unsigned *cpu_node;
+	bool one_node;		/* every cpu on one node: no access crosses nodes */
 	unsigned sets, ways;
 	const struct sim_cost_table *cost;
 	struct pcache *pc;

@@ -234,6 +234,30 @@ START_TEST(cl_read_from_remote_sharers_only_is_remote)
 }
 END_TEST
 
+START_TEST(cl_upgrade_is_remote_only_with_a_sharer_on_another_node)
+{
+	struct cl_fixture f;
+	sim_addr_t a = line_addr(0, 2);
+	struct sim_touch_stat w;
+	enum cl_outcome o;
+
+	clf_init(&f, 4, 2, BIG_KB, BIG_WAYS);	/* cpus 0,1 on node 0; 2,3 on node 1 */
+	(void)acc(&f, 0, a, CL_READ, 0, CL_MEM_LOCAL);
+	(void)acc(&f, 1, a, CL_READ, 1, CL_XFER_LOCAL);
+	/* the other sharer (cpu 1) is on cpu 0's node: a local upgrade, 120 */
+	ck_assert_uint_eq(acc(&f, 0, a, CL_WRITE, 2, CL_UPGRADE), 120);
+	/* cpu 2 (node 1) reads it from the owner across nodes, then cpu 0 writes again */
+	ck_assert_uint_eq(acc(&f, 2, a, CL_READ, 3, CL_XFER_REMOTE), 300);
+	memset(&w, 0, sizeof(w));
+	ck_assert_uint_eq(cacheline_access(f.c, 0, a, CL_WRITE, 4, &w, NULL, &o), 300);
+	ck_assert_int_eq(o, CL_UPGRADE_REMOTE);
+	ck_assert_uint_eq(w.upgrades, 1);
+	ck_assert_uint_eq(w.invalidations, 1);
+	ck_assert_msg(!cacheline_is_held(f.c, 2, a), "cpu 2's copy should be invalid");
+	clf_fini(&f);
+}
+END_TEST
+
 /* --- (c) memory misses by home node, exclusive state -------------------- */
 
 START_TEST(cl_first_read_costs_by_home_node)
@@ -613,6 +637,7 @@ Suite *cacheline_suite(void)
 	tcase_add_loop_test(xfer, cl_write_by_outsider_invalidates_all_n, 0,
 			    (int)SIM_ARRAY_SIZE(sharer_counts));
 	tcase_add_test(xfer, cl_read_from_remote_sharers_only_is_remote);
+	tcase_add_test(xfer, cl_upgrade_is_remote_only_with_a_sharer_on_another_node);
 	tcase_add_test(xfer, cl_first_read_costs_by_home_node);
 	tcase_add_test(xfer, cl_write_to_shared_line_is_not_a_hit);
 	tcase_add_test(xfer, cl_atomic_adds_the_surcharge);
