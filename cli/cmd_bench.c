@@ -59,7 +59,10 @@ static void bench_usage(FILE *f)
 "           as a ratio to the bare one;\n"
 "  sweep    " "%d slub runs (--set " BENCH_SWEEP_SET ") of the repeated trace, read\n"
 "           from a native file, on 1 and on 2 worker processes, in runs per\n"
-"           second and the speedup (skipped with --no-sweep).\n"
+"           second and the speedup, with the cores the workers kept busy (their\n"
+"           cpu time over the wall time of their part: fewer than the workers\n"
+"           when they waited for each other or the machine was busy elsewhere)\n"
+"           (skipped with --no-sweep).\n"
 "Each import, replay and sweep runs R times (default %d) and the fastest is\n"
 "shown, with the spread: (slowest - fastest) / fastest, what the machine's\n"
 "noise did to it.  The replays of a table, and the sweeps on 1 and on 2\n"
@@ -413,44 +416,64 @@ static int bench_replays(const struct runopts *ro, const char *path)
 	return bench_replays_whole(ro, path);
 }
 
-/* Runs one sweep of the native trace on jobs workers into db; its wall time or a negative value. */
-static double bench_sweep_run(const char *trace, const struct runopts *ro, const char *db, unsigned jobs)
+/* Seconds of cpu time (user and system) of the children waited for so far. */
+static double bench_children_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * Runs one sweep of the native trace on jobs workers into db; its wall time
+ * or a negative value, and the cpu seconds its workers used in *cpu.
+ */
+static double bench_sweep_run(const char *trace, const struct runopts *ro, const char *db, unsigned jobs,
+			      double *cpu)
 {
 	char njobs[16], cpus[16], set[] = BENCH_SWEEP_SET;
 	char *argv[] = { "sweep", "-q", "--trace", (char *)trace, "--policy", "slub", "--set", set,
 			 "--cpus", cpus, "--jobs", njobs, "--db", (char *)db, NULL };
-	double t0 = bench_now();
+	double t0 = bench_now(), c0 = bench_children_cpu();
 
 	snprintf(njobs, sizeof(njobs), "%u", jobs);
 	snprintf(cpus, sizeof(cpus), "%u", ro->mach.ncpus);
 	fflush(NULL);
 	if (cmd_sweep((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv))
 		return -1;
+	*cpu = bench_children_cpu() - c0;
 	return bench_now() - t0;
 }
+
+/* One sweep's figures: wall seconds, those before the workers start, the workers' cpu seconds. */
+struct bench_sweep_fig {
+	double all, serial, cpu;
+};
 
 /*
  * The sweep on jobs workers, then again with every run recorded: that
  * second sweep only reads the trace and looks the runs up, the part that
- * does not run on the workers.  0, with the whole sweep's seconds in *all
- * and the second's in *serial, or -1.
+ * does not run on the workers.  0 or -1.
  */
 static int bench_sweep_once(const char *trace, const struct runopts *ro, const char *dir, unsigned jobs,
-			    double *all, double *serial)
+			    struct bench_sweep_fig *f)
 {
 	char db[4200];
+	double cpu;
 
 	snprintf(db, sizeof(db), "%s/sweep-%u.db", dir, jobs);
-	*all = bench_sweep_run(trace, ro, db, jobs);
-	*serial = *all > 0 ? bench_sweep_run(trace, ro, db, jobs) : -1;
+	f->all = bench_sweep_run(trace, ro, db, jobs, &f->cpu);
+	f->serial = f->all > 0 ? bench_sweep_run(trace, ro, db, jobs, &cpu) : -1;
 	unlink(db);
-	return *serial < 0 ? -1 : 0;
+	return f->serial < 0 ? -1 : 0;
 }
 
-/* Runs per second of the workers' part of a sweep. */
-static double bench_sweep_rate(double all, double serial)
+/* Seconds of the workers' part of a sweep. */
+static double bench_sweep_workers_s(const struct bench_sweep_fig *f)
 {
-	return BENCH_SWEEP_RUNS / (all - serial > 0 ? all - serial : all);
+	return f->all - f->serial > 0 ? f->all - f->serial : f->all;
 }
 
 /*
@@ -459,35 +482,40 @@ static double bench_sweep_rate(double all, double serial)
  */
 static void bench_sweep(const struct runopts *ro, const char *path, const char *dir)
 {
-	double all[2] = { 0, 0 }, serial[2] = { 0, 0 }, best[2] = { 0, 0 }, worst[2] = { 0, 0 };
+	struct bench_sweep_fig best[2];
+	double rate[2] = { 0, 0 }, worst[2] = { 0, 0 };
 
 	printf("\n");
 	for (unsigned i = 0; i < bench_repeat; i++) {
 		for (unsigned j = 0; j < 2; j++) {
-			double a, se, rate;
+			struct bench_sweep_fig f;
+			double r;
 
 			if (cli_stderr_is_tty())
 				fprintf(stderr, "\rround %u of %u: sweep on %u worker%s ", i + 1, bench_repeat, j + 1,
 					j ? "s" : "");
-			if (bench_sweep_once(path, ro, dir, j + 1, &a, &se))
+			if (bench_sweep_once(path, ro, dir, j + 1, &f))
 				return;
-			rate = bench_sweep_rate(a, se);
-			worst[j] = i ? SIM_MIN(worst[j], rate) : rate;
-			if (!i || rate > best[j]) {
-				best[j] = rate;
-				all[j] = a;
-				serial[j] = se;
+			r = BENCH_SWEEP_RUNS / bench_sweep_workers_s(&f);
+			worst[j] = i ? SIM_MIN(worst[j], r) : r;
+			if (!i || r > rate[j]) {
+				rate[j] = r;
+				best[j] = f;
 			}
 		}
 	}
 	bench_progress_done();
 	for (unsigned j = 0; j < 2; j++)
 		printf("sweep    %d runs on %u worker%s in %.2f s (%.2f s of it reading the trace before the workers "
-		       "start): %.3f runs/s, %.3f runs/s on the workers (fastest of %u, spread %.0f%%)\n",
-		       BENCH_SWEEP_RUNS, j + 1, j ? "s" : "", all[j], serial[j], BENCH_SWEEP_RUNS / all[j], best[j],
-		       bench_repeat, 100 * (best[j] - worst[j]) / worst[j]);
+		       "start): %.3f runs/s, %.3f runs/s on the workers, which kept %.2f cores busy (fastest of %u, "
+		       "spread %.0f%%)\n",
+		       BENCH_SWEEP_RUNS, j + 1, j ? "s" : "", best[j].all, best[j].serial, BENCH_SWEEP_RUNS / best[j].all,
+		       rate[j], best[j].cpu / bench_sweep_workers_s(&best[j]), bench_repeat,
+		       100 * (rate[j] - worst[j]) / worst[j]);
 	printf("sweep    2 workers / 1 worker: %.2f times the throughput of the workers (%ld cores online)\n",
-	       best[1] / best[0], sysconf(_SC_NPROCESSORS_ONLN));
+	       rate[1] / rate[0], sysconf(_SC_NPROCESSORS_ONLN));
+	printf("(cores busy: the workers' cpu time over the wall time of their part; below the number of\n"
+	       " workers when they waited, or when something else on the machine had the cores)\n");
 }
 
 /*

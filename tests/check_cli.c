@@ -752,6 +752,7 @@ START_TEST(test_bench_prints_every_figure)
 		"import ", " MB/s", "(fastest of 2, spread ", "bare replay", "\nin memory ", "\nslub ", "\npcarray ",
 		"\nsheaves ", "peak live", "B/live", "read ahead", " spread\n", "(each figure the fastest of 2 runs",
 		"sweep    6 runs on 1 worker", "sweep    6 runs on 2 workers", "2 workers / 1 worker",
+		"runs/s on the workers, which kept ", " cores busy (fastest of 2", "(cores busy: the workers' cpu time",
 		"peak resident set of the process",
 	};
 
