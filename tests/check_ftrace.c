@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -491,6 +492,60 @@ START_TEST(test_input_getline)
 }
 END_TEST
 
+/*
+ * A compressed file smaller than the input's buffers opens with small ones;
+ * decoded, it is megabytes, with a line longer than they are: every line
+ * comes back whole and in order, as from the same text uncompressed.
+ */
+START_TEST(test_small_compressed_file_expands)
+{
+	enum { LINES = 100000, LONG_AT = 1234, LONG_BYTES = 300 << 10 };
+	char *dir = tutil_tmpdir(), path[2][512], err[512], *line = NULL;
+	size_t n = 0, cap = 0, textcap = (size_t)LINES * 16 + LONG_BYTES + 2;
+	char *text = xmalloc(textcap);
+	struct stat st;
+
+	for (int i = 0; i < LINES; i++) {
+		if (i == LONG_AT) {
+			memset(text + n, 'x', LONG_BYTES);
+			n += LONG_BYTES;
+			text[n++] = '\n';
+		}
+		n += (size_t)snprintf(text + n, textcap - n, "line %d\n", i);
+	}
+	snprintf(path[0], sizeof(path[0]), "%s/big.gz", dir);
+	snprintf(path[1], sizeof(path[1]), "%s/big.txt", dir);
+	ft_write_gz(path[0], text);
+	ft_write_bytes(path[1], text, n);
+	ck_assert_int_eq(stat(path[0], &st), 0);
+	ck_assert_msg(st.st_size < (256 << 10), "the compressed file should be smaller than the raw buffer: %lld bytes",
+		      (long long)st.st_size);
+	for (int f = 0; f < 2; f++) {
+		struct trace_input *in = trace_input_open(path[f], err, sizeof(err));
+		char want[32];
+
+		ck_assert_msg(in != NULL, "%s should open: %s", path[f], err);
+		for (int i = 0; i < LINES; i++) {
+			if (i == LONG_AT) {
+				ck_assert_int_eq(trace_input_getline(in, &line, &cap), LONG_BYTES + 1);
+				ck_assert_msg(line[0] == 'x' && line[LONG_BYTES - 1] == 'x' && line[LONG_BYTES] == '\n',
+					      "%s: the long line should come back whole", path[f]);
+			}
+			snprintf(want, sizeof(want), "line %d\n", i);
+			if (trace_input_getline(in, &line, &cap) != (ssize_t)strlen(want) || strcmp(line, want))
+				ck_abort_msg("%s: line %d should be '%s', was '%s'", path[f], i, want, line ? line : "");
+		}
+		ck_assert_int_eq(trace_input_getline(in, &line, &cap), 0);
+		trace_input_close(in);
+		unlink(path[f]);
+	}
+	rmdir(dir);
+	free(dir);
+	free(text);
+	free(line);
+}
+END_TEST
+
 START_TEST(test_truncated_xz_names_file)
 {
 	char *dir = tutil_tmpdir(), xz[512], err[512], *big = xmalloc(64 * strlen(ft_tiny) + 1);
@@ -792,6 +847,7 @@ Suite *ftrace_suite(void)
 	tcase_add_test(input, test_gz_and_xz_input);
 	tcase_add_test(input, test_stdin_input);
 	tcase_add_test(input, test_input_getline);
+	tcase_add_test(input, test_small_compressed_file_expands);
 	tcase_add_test(input, test_truncated_xz_names_file);
 	tcase_add_test(input, test_empty_and_missing);
 	tcase_add_test(input, test_tracecmd_file_and_progress);

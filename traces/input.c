@@ -27,6 +27,7 @@
 #define INPUT_RAW_BYTES (256u << 10)	/* compressed read size */
 #define INPUT_BUF_BYTES (1u << 20)	/* decoded buffer, grows for long lines */
 #define INPUT_MIN_ROOM (64u << 10)	/* fill only when this much room is free */
+#define INPUT_SMALL_RAW 4096u		/* least raw buffer, for a small file */
 
 struct trace_input {
 	int fd;
@@ -36,7 +37,7 @@ struct trace_input {
 	uint64_t raw_total;		/* st_size of a regular file, else 0 */
 	uint64_t raw_off;		/* bytes read from fd */
 	unsigned char *raw;		/* raw bytes [raw_pos, raw_len) unread */
-	size_t raw_pos, raw_len;
+	size_t raw_pos, raw_len, raw_cap;
 	bool raw_eof;
 	bool dec_done;			/* the decoder saw the end of its data */
 	z_stream z;
@@ -95,9 +96,9 @@ static ssize_t input_raw_fill(struct trace_input *in)
 	memmove(in->raw, in->raw + in->raw_pos, left);
 	in->raw_pos = 0;
 	in->raw_len = left;
-	if (left == INPUT_RAW_BYTES)
+	if (left == in->raw_cap)
 		return 0;
-	ssize_t r = input_sysread(in, in->raw + left, INPUT_RAW_BYTES - left);
+	ssize_t r = input_sysread(in, in->raw + left, in->raw_cap - left);
 
 	if (r > 0)
 		in->raw_len += (size_t)r;
@@ -294,6 +295,23 @@ static int input_open_fd(struct trace_input *in, const char *path)
 	return 0;
 }
 
+/*
+ * The raw and decoded buffers: full size, or for a regular file smaller than
+ * them only as much as it needs (the decoded buffer grows as it must, for a
+ * compressed file that expands), so that opening a small file stays cheap.
+ */
+static void input_buffers_alloc(struct trace_input *in)
+{
+	bool small = in->raw_total && in->raw_total < INPUT_RAW_BYTES;
+
+	in->raw_cap = INPUT_RAW_BYTES;
+	if (small)
+		in->raw_cap = in->raw_total + 1 > INPUT_SMALL_RAW ? (size_t)in->raw_total + 1 : INPUT_SMALL_RAW;
+	in->raw = xmalloc(in->raw_cap);
+	in->cap = small ? 2 * INPUT_MIN_ROOM : INPUT_BUF_BYTES;
+	in->buf = xmalloc(in->cap);
+}
+
 struct trace_input *trace_input_open(const char *path, char *err, size_t errlen)
 {
 	struct trace_input *in = xcalloc(1, sizeof(*in));
@@ -302,10 +320,11 @@ struct trace_input *trace_input_open(const char *path, char *err, size_t errlen)
 	in->fd = -1;
 	in->x = xinit;
 	snprintf(in->name, sizeof(in->name), "%s", strcmp(path, "-") ? path : "<stdin>");
-	in->raw = xmalloc(INPUT_RAW_BYTES);
-	in->cap = INPUT_BUF_BYTES;
-	in->buf = xmalloc(in->cap);
-	if (input_open_fd(in, path) < 0 || input_sniff(in) < 0) {
+	if (!input_open_fd(in, path)) {
+		input_buffers_alloc(in);
+		(void)input_sniff(in);
+	}
+	if (in->err) {
 		int e = in->err;
 
 		snprintf(err, errlen, "%s", in->errmsg);

@@ -566,9 +566,17 @@ static int nr_event_check(struct native_reader *r, const struct sim_event *e, ui
 		       (unsigned long long)k, bad);
 }
 
+/* A block buffer: NATIVE_BLOCK records, or as many as a shorter trace has (at least one). */
+static unsigned char *nr_block_alloc(const struct native_reader *r)
+{
+	size_t n = r->nev < NATIVE_BLOCK ? (size_t)SIM_MAX(r->nev, 1) : NATIVE_BLOCK;
+
+	return xmalloc(n * TRACE_NATIVE_RECORD_BYTES);
+}
+
 static int nr_events(struct native_reader *r, struct sim_workload *w)
 {
-	unsigned char *blk = xmalloc((size_t)NATIVE_BLOCK * TRACE_NATIVE_RECORD_BYTES);
+	unsigned char *blk = nr_block_alloc(r);
 	char what[96];
 	int ret = 0;
 
@@ -755,7 +763,7 @@ struct trace_native_source *trace_native_source_open(const char *path, struct si
 	w->stream.on = true;
 	snprintf(w->source, sizeof(w->source), "%s", s->r.name);
 	snprintf(w->format, sizeof(w->format), "native");
-	s->blk = xmalloc((size_t)NATIVE_BLOCK * TRACE_NATIVE_RECORD_BYTES);
+	s->blk = nr_block_alloc(&s->r);
 	s->rc = 1;
 	s->src = (struct sim_source){ .w = w, .total = s->r.nev, .next = ns_src_next, .priv = s };
 	return s;
