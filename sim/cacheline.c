@@ -281,6 +281,8 @@ struct coherence *coherence_create(unsigned ncpus, const unsigned *cpu_node,
 	c->ways = ways;
 	c->sets = lines / ways;
 	c->cost = cost;
+	c->hit_cost = cost->c[SIM_COST_hit];
+	c->atomic_cost = cost->c[SIM_COST_atomic];
 	c->pc = xcalloc(ncpus, sizeof(*c->pc));
 	dir_grow(c);
 	return c;

@@ -102,6 +102,7 @@ struct coherence {
 	bool one_node;		/* every cpu on one node: no access crosses nodes */
 	unsigned sets, ways;
 	const struct sim_cost_table *cost;
+	sim_cycles_t hit_cost, atomic_cost;	/* cost->c[SIM_COST_hit], [SIM_COST_atomic], for the hit path */
 	struct pcache *pc;
 	struct cl_line *dir;
 	size_t dir_n, dir_cap;	/* entries used, slots (power of two) */
@@ -153,7 +154,7 @@ static inline sim_cycles_t cacheline_access_pc(struct coherence *c, struct pcach
 	if (!p->way)
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w = pc_hinted_way(p, tag);
-	if ((w->tag & PC_TAG_MASK) != tag || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
+	if (((w->tag ^ tag) << (64 - 60)) || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w->stamp = ++p->clock;
 	if (kind != CL_READ) {
@@ -164,7 +165,7 @@ static inline sim_cycles_t cacheline_access_pc(struct coherence *c, struct pcach
 	cl_account_hit(t2, kind);
 	if (outcome)
 		*outcome = CL_HIT;
-	return c->cost->c[SIM_COST_hit] + (kind == CL_ATOMIC ? c->cost->c[SIM_COST_atomic] : 0);
+	return c->hit_cost + (kind == CL_ATOMIC ? c->atomic_cost : 0);
 }
 
 /* cpu's private cache, for a caller that keeps it at hand for cacheline_access_pc(). */
