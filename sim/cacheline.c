@@ -185,7 +185,7 @@ static inline size_t pcache_find(const struct coherence *c, const struct pcache 
 	if (!p->way)
 		return PC_NONE;
 	for (size_t i = base; i < base + c->ways; i++)
-		if ((p->way[i].tag & PC_TAG_MASK) == tag)
+		if (pc_way_has(&p->way[i], tag))
 			return i;
 	return PC_NONE;
 }
@@ -199,7 +199,7 @@ static size_t pcache_way_of_holder(const struct coherence *c, unsigned cpu, uint
 	if (!p->way)
 		return PC_NONE;
 	hint = p->hint[pc_hint_slot(tag)];
-	if ((p->way[hint].tag & PC_TAG_MASK) == tag)
+	if (pc_way_has(&p->way[hint], tag))
 		return hint;
 	return pcache_find(c, p, pcache_set(c, hash), tag);
 }
@@ -448,7 +448,7 @@ sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t
 	struct pcache *p = pcache_of(c, cpu);
 	size_t base = pcache_set(c, hash);
 	uint32_t *hint = &p->hint[pc_hint_slot(tag)];
-	size_t way = (p->way[*hint].tag & PC_TAG_MASK) == tag ? *hint : pcache_find(c, p, base, tag);
+	size_t way = pc_way_has(&p->way[*hint], tag) ? *hint : pcache_find(c, p, base, tag);
 	uint64_t inval = 0;
 	enum cl_outcome o = CL_HIT;
 

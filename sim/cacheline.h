@@ -60,7 +60,8 @@ struct cl_line;
  * A way's tag word: the line number + 1 in the low bits (0 = empty way),
  * the cpu's state for the line in the top bits (none: a stale tag).
  */
-#define PC_TAG_MASK	((1ull << 60) - 1)
+#define PC_TAG_BITS	60
+#define PC_TAG_MASK	((1ull << PC_TAG_BITS) - 1)
 #define PC_SHARED	(1ull << 60)
 #define PC_OWNED	(1ull << 61)	/* E or M */
 #define PC_DIRTY	(1ull << 62)	/* owned, written since the directory last heard: time in wtime */
@@ -71,6 +72,12 @@ struct pc_way {			/* together: an access touches one host line */
 	uint64_t stamp;		/* LRU clock */
 	sim_cycles_t wtime;	/* time of the last write while PC_DIRTY */
 };
+
+/* Whether w's tag word is tag's, in any state (stale included): its tag bits, compared without a mask. */
+static inline bool pc_way_has(const struct pc_way *w, uint64_t tag)
+{
+	return !((w->tag ^ tag) << (64 - PC_TAG_BITS));
+}
 
 struct pcache {			/* one cpu's private cache */
 	struct pc_way *way;	/* [sets * ways] */
@@ -154,7 +161,7 @@ static inline sim_cycles_t cacheline_access_pc(struct coherence *c, struct pcach
 	if (!p->way)
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w = pc_hinted_way(p, tag);
-	if (((w->tag ^ tag) << (64 - 60)) || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
+	if (!pc_way_has(w, tag) || !(w->tag & (kind == CL_READ ? PC_SHARED | PC_OWNED : PC_OWNED)))
 		return cacheline_access_slow(c, cpu, addr, kind, now, t1, t2, outcome);
 	w->stamp = ++p->clock;
 	if (kind != CL_READ) {
