@@ -269,15 +269,14 @@ static int bench_rounds(const char *path, const struct runopts *ro, bool whole, 
 	int rc = 0;
 
 	for (unsigned i = 0; i < bench_repeat && !rc; i++) {
-		for (unsigned j = 0; j <= ro->npol && !rc; j++) {
+		for (unsigned j = 0; j <= ro->npol; j++) {
 			const char *label = bench_label(ro, j);
 			enum bench_kind kind = whole ? (j ? BENCH_FULL_WHOLE : BENCH_BARE_WHOLE)
 						     : (j ? BENCH_FULL : BENCH_BARE);
 
 			if (cli_stderr_is_tty())
 				fprintf(stderr, "\rround %u of %u: %-16s", i + 1, bench_repeat, label);
-			rc = bench_one_run(label, path, ro, j ? j - 1 : 0, kind, &r);
-			if (rc)
+			if ((rc = bench_one_run(label, path, ro, j ? j - 1 : 0, kind, &r)))
 				break;
 			slowest[j] = SIM_MAX(slowest[j], r.seconds);
 			if (!i || r.seconds < res[j].seconds)
