@@ -8,40 +8,49 @@
 #include "policies/slabpage.h"
 #include "sim/xalloc.h"
 
-static uint64_t slab_page_key(sim_addr_t page)
-{
-	return (uint64_t)sim_addr_node(page) << 40 | (sim_addr_offset(page) >> SIM_PAGE_SHIFT);
-}
-
 void slab_backend_init(struct slab_backend *b, struct machine *m)
 {
+	memset(b, 0, sizeof(*b));
 	b->m = m;
-	b->nslabs = 0;
-	u64map_init(&b->by_page);
 }
 
 void slab_backend_fini(struct slab_backend *b)
 {
-	struct slab **heads = xmalloc((b->nslabs ? b->nslabs : 1) * sizeof(*heads));
-	size_t n = 0;
+	for (unsigned node = 0; node < SIM_MAX_NODES; node++) {
+		for (uint32_t pfn = 0; pfn < b->by_pfn_cap[node]; pfn++) {
+			struct slab *s = b->by_pfn[node][pfn];
 
-	/* collect first: a slab's tail pages map to it too, and must not be read after its free */
-	for (size_t i = 0; i < b->by_page.cap; i++) {
-		const struct u64map_slot *sl = &b->by_page.s[i];
-		struct slab *s;
+			/* a slab's tail frames name it too: free it at its first */
+			if (s && sim_addr_offset(s->base) >> SIM_PAGE_SHIFT == pfn) {
+				free(s->free);
+				free(s);
+			}
+		}
+		free(b->by_pfn[node]);
+	}
+	memset(b, 0, sizeof(*b));
+}
 
-		if (sl->key == UINT64_MAX)
-			continue;
-		s = (struct slab *)(uintptr_t)sl->val;
-		if (slab_page_key(s->base) == sl->key && n < b->nslabs)
-			heads[n++] = s;
+/* Points the table entries of s's frames at s (or, with s NULL, clears those of the slab at base). */
+static void slab_map(struct slab_backend *b, sim_addr_t base, unsigned order, struct slab *s)
+{
+	unsigned node = sim_addr_node(base);
+	uint64_t first = sim_addr_offset(base) >> SIM_PAGE_SHIFT, end = first + (1u << order);
+
+	sim_assert(sim_addr_region(base) == SIM_REGION_PAGES && end <= UINT32_MAX);
+	if (end > b->by_pfn_cap[node]) {
+		uint64_t cap = b->by_pfn_cap[node] ? b->by_pfn_cap[node] : 1024;
+
+		while (cap < end)
+			cap *= 2;
+		cap = SIM_MIN(cap, UINT32_MAX);
+		b->by_pfn[node] = xrealloc(b->by_pfn[node], cap * sizeof(*b->by_pfn[node]));
+		memset(b->by_pfn[node] + b->by_pfn_cap[node], 0,
+		       (cap - b->by_pfn_cap[node]) * sizeof(*b->by_pfn[node]));
+		b->by_pfn_cap[node] = (uint32_t)cap;
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(heads[i]->free);
-		free(heads[i]);
-	}
-	free(heads);
-	u64map_fini(&b->by_page);
+	for (uint64_t pfn = first; pfn < end; pfn++)
+		b->by_pfn[node][pfn] = s;
 }
 
 struct slab *slab_new(struct slab_backend *b, struct sim_op *op, unsigned order,
@@ -59,9 +68,7 @@ struct slab *slab_new(struct slab_backend *b, struct sim_op *op, unsigned order,
 	s->owner = -1;
 	sim_lock_init(&s->lock, sim_page_struct(s->base), SIM_LOCK_slab_lock);
 	s->free = xmalloc(objects * sizeof(*s->free));
-	for (unsigned i = 0; i < (1u << order); i++)
-		u64map_put(&b->by_page, slab_page_key(s->base + ((sim_addr_t)i << SIM_PAGE_SHIFT)),
-			   (uint64_t)(uintptr_t)s);
+	slab_map(b, s->base, order, s);
 	sim_write(op, slab_struct(s));
 	for (unsigned i = objects; i-- > 0; ) {
 		s->free[s->nfree++] = (uint16_t)i;
@@ -76,8 +83,7 @@ struct slab *slab_new(struct slab_backend *b, struct sim_op *op, unsigned order,
 void slab_discard(struct slab_backend *b, struct sim_op *op, struct slab *s)
 {
 	sim_assert(s->inuse == 0 && s->nfree == s->objects);
-	for (unsigned i = 0; i < (1u << s->order); i++)
-		u64map_del(&b->by_page, slab_page_key(s->base + ((sim_addr_t)i << SIM_PAGE_SHIFT)));
+	slab_map(b, s->base, s->order, NULL);
 	sim_write(op, slab_struct(s));
 	sim_page_free(op, s->base, s->order);
 	b->nslabs--;
@@ -85,15 +91,6 @@ void slab_discard(struct slab_backend *b, struct sim_op *op, struct slab *s)
 	sim_gauge_add(op, SIM_GAUGE_slabs, -1);
 	free(s->free);
 	free(s);
-}
-
-struct slab *slab_of(const struct slab_backend *b, sim_addr_t obj)
-{
-	uint64_t v;
-
-	if (!u64map_get(&b->by_page, slab_page_key(obj & ~(sim_addr_t)(SIM_PAGE_BYTES - 1)), &v))
-		return NULL;
-	return (struct slab *)(uintptr_t)v;
 }
 
 bool slab_is_valid(const struct slab *s)

@@ -20,7 +20,6 @@
 
 #include "sim/lock.h"
 #include "sim/machine.h"
-#include "sim/u64map.h"
 
 struct slab {
 	sim_addr_t base;		/* first object, the first page's address */
@@ -42,9 +41,16 @@ struct slab {
 	struct sim_lock lock;		/* slab_lock(): PG_locked in the struct page's flags */
 };
 
+/*
+ * virt_to_slab() as the memmap does it: a table per node indexed by page
+ * frame number, grown to the highest frame a slab has used (the page
+ * allocator carves frames from the bottom of each node, so the tables are
+ * bounded by the pages ever held, not by the trace).
+ */
 struct slab_backend {
 	struct machine *m;
-	struct u64map by_page;		/* page key -> struct slab *, for every page of a slab */
+	struct slab **by_pfn[SIM_MAX_NODES];	/* [node][pfn]: the slab holding the frame, NULL if none */
+	uint32_t by_pfn_cap[SIM_MAX_NODES];
 	uint64_t nslabs;
 };
 
@@ -63,7 +69,15 @@ struct slab *slab_new(struct slab_backend *b, struct sim_op *op, unsigned order,
 /* Gives an empty slab's pages back (discard_slab). */
 void slab_discard(struct slab_backend *b, struct sim_op *op, struct slab *s);
 /* The slab holding obj, or NULL. */
-struct slab *slab_of(const struct slab_backend *b, sim_addr_t obj);
+static inline struct slab *slab_of(const struct slab_backend *b, sim_addr_t obj)
+{
+	unsigned node = sim_addr_node(obj);
+	uint64_t pfn = sim_addr_offset(obj) >> SIM_PAGE_SHIFT;
+
+	if (sim_addr_region(obj) != SIM_REGION_PAGES || pfn >= b->by_pfn_cap[node])
+		return NULL;
+	return b->by_pfn[node][pfn];
+}
 
 static inline sim_addr_t slab_obj_addr(const struct slab *s, unsigned idx)
 {
