@@ -60,7 +60,8 @@ struct slab *slab_new(struct slab_backend *b, struct sim_op *op, unsigned order,
 
 	s->base = sim_page_alloc(op, order, node);
 	s->cache = op->cache;
-	s->size = size;
+	sim_assert(((uint64_t)objects * size) >> 32 == 0);
+	slab_set_size(s, size);
 	s->fp_offset = fp_offset;
 	s->objects = (uint16_t)objects;
 	s->order = (uint8_t)order;

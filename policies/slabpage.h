@@ -26,6 +26,7 @@ struct slab {
 	struct slab *next, *prev;	/* links of whatever list the policy keeps it on */
 	uint32_t cache;
 	uint32_t size;			/* object stride in bytes */
+	uint64_t size_recip;		/* UINT64_MAX / size + 1: offset / size by a multiply (slab_obj_index) */
 	uint32_t fp_offset;		/* free pointer's offset inside a free object */
 	uint16_t objects;		/* capacity */
 	uint16_t inuse;			/* objects not on the slab freelist */
@@ -83,9 +84,22 @@ static inline sim_addr_t slab_obj_addr(const struct slab *s, unsigned idx)
 {
 	return s->base + (sim_addr_t)idx * s->size;
 }
+/*
+ * obj_to_index(): the offset divided by the stride, as the kernel does it
+ * with a reciprocal instead of a division.  Exact for every 32-bit offset
+ * and stride of at least 2 (Lemire, Kaser and Kurz, "Faster remainder by
+ * direct computation", 2019); a slab is far below 4 GiB.
+ */
 static inline unsigned slab_obj_index(const struct slab *s, sim_addr_t obj)
 {
-	return (unsigned)((obj - s->base) / s->size);
+	return (unsigned)(((unsigned __int128)s->size_recip * (uint32_t)(obj - s->base)) >> 64);
+}
+/* Sets a slab's object stride (at least 2 bytes) and the reciprocal slab_obj_index() uses. */
+static inline void slab_set_size(struct slab *s, uint32_t size)
+{
+	sim_assert(size >= 2);
+	s->size = size;
+	s->size_recip = UINT64_MAX / size + 1;
 }
 static inline sim_addr_t slab_struct(const struct slab *s)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policies/registry.h"
+#include "policies/slabpage.h"
 #include "policies/slub.h"
 #include "sim/replay.h"
 #include "tests/check_suites.h"
@@ -423,6 +424,28 @@ START_TEST(test_classic_without_cpu_partial)
 }
 END_TEST
 
+/* obj_to_index() by the reciprocal gives the quotient for every offset of a slab, and up to 4 GiB. */
+START_TEST(test_obj_index_is_the_quotient)
+{
+	static const uint32_t sizes[] = { 2, 3, 7, 8, 16, 24, 56, 96, 192, 264, 700, 1000, 1024,
+					  4104, 8192, 65537, 1u << 20, 3000017 };
+	struct slab s = { .base = sim_addr_make(SIM_REGION_PAGES, 1, 5ull << SIM_PAGE_SHIFT) };
+
+	for (size_t k = 0; k < SIM_ARRAY_SIZE(sizes); k++) {
+		slab_set_size(&s, sizes[k]);
+		/* every byte of an order-3 slab */
+		for (uint64_t off = 0; off < 8 * SIM_PAGE_BYTES; off++)
+			ck_assert_uint_eq(slab_obj_index(&s, s.base + off), off / sizes[k]);
+		/* offsets around each multiple, spread up to the 32-bit limit */
+		for (uint64_t q = 1; q * sizes[k] <= UINT32_MAX; q = q * 3 + 1)
+			for (int d = -1; d <= 1 && q * sizes[k] + (uint64_t)d <= UINT32_MAX; d++)
+				ck_assert_uint_eq(slab_obj_index(&s, s.base + q * sizes[k] + (uint64_t)d),
+						  (q * sizes[k] + (uint64_t)d) / sizes[k]);
+		ck_assert_uint_eq(slab_obj_index(&s, s.base + UINT32_MAX), UINT32_MAX / sizes[k]);
+	}
+}
+END_TEST
+
 Suite *slub_suite(void)
 {
 	Suite *s = suite_create("slub");
@@ -442,6 +465,7 @@ Suite *slub_suite(void)
 	tcase_add_test(tc, test_classic_bulk_free_once_per_slab);
 	tcase_add_test(tc, test_2007_bulk_free_locks_each_object);
 	tcase_add_test(tc, test_classic_without_cpu_partial);
+	tcase_add_test(tc, test_obj_index_is_the_quotient);
 	suite_add_tcase(s, tc);
 	return s;
 }
