@@ -34,11 +34,20 @@ double summary_mean_slab_bytes(const struct sim_stats *st)
 	double sum = 0;
 	size_t n = 0;
 
-	for (size_t i = 0; i < st->nsamples; i++) {
-		if (st->samples[i].cache != -1)
+	/* the total's rows, a run at a time: its runs cover every instant */
+	for (size_t k = 0; k < st->nruns; k++) {
+		const struct sim_mem_run *r = &st->runs[k];
+		size_t end = st->ninstants;
+
+		if (r->cache != -1)
 			continue;
-		sum += (double)st->samples[i].g[SIM_GAUGE_slab_bytes];
-		n++;
+		for (size_t j = k + 1; j < st->nruns; j++)
+			if (st->runs[j].cache == -1) {
+				end = st->runs[j].first;
+				break;
+			}
+		sum += (double)r->g[SIM_GAUGE_slab_bytes] * (double)(end - r->first);
+		n += end - r->first;
 	}
 	return n ? sum / (double)n : 0.0;
 }

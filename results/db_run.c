@@ -533,33 +533,16 @@ static int db_rec_step(sqlite3_stmt *s)
 }
 
 /*
- * The samples in the order of the memory_run index (cache, then time: they
- * are in time order already), so that each row lands at the end of the
- * index instead of in its middle: a counting sort by cache, the total first.
+ * The rows in the order of the memory_run index (cache, then time), so that
+ * each lands at the end of the index instead of in its middle.
  */
-static size_t *db_memory_order(const struct sim_stats *st)
-{
-	size_t nbins = 1, *start, *order = xmalloc((st->nsamples ? st->nsamples : 1) * sizeof(*order));
-
-	for (size_t i = 0; i < st->nsamples; i++)
-		nbins = SIM_MAX(nbins, (size_t)(st->samples[i].cache + 1) + 1);
-	start = xcalloc(nbins + 1, sizeof(*start));
-	for (size_t i = 0; i < st->nsamples; i++)
-		start[(size_t)(st->samples[i].cache + 1) + 1]++;
-	for (size_t b = 1; b <= nbins; b++)
-		start[b] += start[b - 1];
-	for (size_t i = 0; i < st->nsamples; i++)
-		order[start[(size_t)(st->samples[i].cache + 1)]++] = i;
-	free(start);
-	return order;
-}
-
 static int db_rec_memory(struct db_rec *r)
 {
-	size_t n = r->st->nsamples, full = n / DB_MEMORY_BATCH * DB_MEMORY_BATCH, i = 0;
+	size_t n = sim_stats_series_rows(r->st), full = n / DB_MEMORY_BATCH * DB_MEMORY_BATCH, i = 0;
 	char *batch_sql = db_memory_sql(DB_MEMORY_BATCH), *one_sql = db_memory_sql(1);
 	sqlite3_stmt *batch = NULL, *one = NULL;
-	size_t *order;
+	struct sim_series_iter it;
+	struct sim_mem_sample row;
 	int rc = db_rec_prepare(r, batch_sql, &batch);
 
 	if (!rc && (rc = db_rec_prepare(r, one_sql, &one)))
@@ -568,17 +551,17 @@ static int db_rec_memory(struct db_rec *r)
 	free(one_sql);
 	if (rc)
 		return rc;
-	order = db_memory_order(r->st);
+	sim_series_iter_init(&it, r->st);
 	for (; rc == SQLITE_OK && i < full; i += DB_MEMORY_BATCH) {
-		for (size_t k = 0; k < DB_MEMORY_BATCH; k++)
-			db_rec_memory_bind(r, batch, k, &r->st->samples[order[i + k]]);
+		for (size_t k = 0; k < DB_MEMORY_BATCH && sim_series_iter_next(&it, &row); k++)
+			db_rec_memory_bind(r, batch, k, &row);
 		rc = db_rec_step(batch);
 	}
-	for (; rc == SQLITE_OK && i < n; i++) {
-		db_rec_memory_bind(r, one, 0, &r->st->samples[order[i]]);
+	for (; rc == SQLITE_OK && i < n && sim_series_iter_next(&it, &row); i++) {
+		db_rec_memory_bind(r, one, 0, &row);
 		rc = db_rec_step(one);
 	}
-	free(order);
+	sim_series_iter_fini(&it);
 	sqlite3_finalize(batch);
 	return db_rec_finish(r, one, rc, "memory");
 }

@@ -52,6 +52,10 @@ struct sim_stats *sim_stats_create(unsigned ncpus, unsigned ncaches)
 	s->op_count_cache = xcalloc((size_t)ncaches * SIM_LAT_COUNT, sizeof(uint64_t));
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		s->lat[k] = stats_lat_hist_create();
+	s->series_last = xcalloc((size_t)(ncaches + 1) * SIM_GAUGE_COUNT, sizeof(*s->series_last));
+	s->series_run = xmalloc((size_t)(ncaches + 1) * sizeof(*s->series_run));
+	for (unsigned c = 0; c <= ncaches; c++)
+		s->series_run[c] = SIM_SERIES_NONE;
 	s->lat_bin = xmalloc(SIM_LAT_FAST_MAX * sizeof(*s->lat_bin));
 	for (size_t x = 0; x < SIM_LAT_FAST_MAX; x++) {
 		size_t bin = 0;
@@ -82,7 +86,10 @@ void sim_stats_destroy(struct sim_stats *s)
 		free(s->extra_name[i]);
 	free(s->extra_name);
 	free(s->extra_size);
-	free(s->samples);
+	free(s->instant_t);
+	free(s->runs);
+	free(s->series_last);
+	free(s->series_run);
 	free(s);
 }
 
@@ -100,44 +107,183 @@ void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k,
 	s->op_count_cache[(size_t)cache * SIM_LAT_COUNT + k]++;
 }
 
-static void stats_sample_push(struct sim_stats *s, uint64_t t_ns, int32_t cache, const struct sim_gauge *row)
+/*
+ * Row slot (cache id, or ncaches for the total) at instant i: a new run
+ * unless the gauges are those of the slot's latest run.
+ */
+static void stats_series_put(struct sim_stats *s, unsigned slot, uint32_t i, const struct sim_gauge *row)
 {
-	struct sim_mem_sample *m;
+	int64_t *last = &s->series_last[(size_t)slot * SIM_GAUGE_COUNT];
+	bool same = s->series_run[slot] != SIM_SERIES_NONE;
+	struct sim_mem_run *r;
 
-	xgrow((void **)&s->samples, &s->samples_cap, s->nsamples + 1, sizeof(*s->samples));
-	m = &s->samples[s->nsamples++];
-	memset(m, 0, sizeof(*m));	/* no stray padding bytes: samples compare with memcmp */
-	m->t_ns = t_ns;
-	m->cache = cache;
 	for (int g = 0; g < SIM_GAUGE_COUNT; g++)
-		m->g[g] = row[g].cur;
+		same = same && last[g] == row[g].cur;
+	if (same)
+		return;
+	xgrow((void **)&s->runs, &s->runs_cap, s->nruns + 1, sizeof(*s->runs));
+	r = &s->runs[s->nruns];
+	r->cache = slot == s->ncaches ? -1 : (int32_t)slot;
+	r->first = i;
+	for (int g = 0; g < SIM_GAUGE_COUNT; g++)
+		r->g[g] = last[g] = row[g].cur;
+	s->series_run[slot] = (uint32_t)s->nruns++;
 }
 
 void sim_stats_sample(struct sim_stats *s, uint64_t t_ns)
 {
-	for (unsigned c = 0; c < s->ncaches; c++) {
+	uint32_t i = (uint32_t)s->ninstants;
+
+	sim_assert(s->ninstants < UINT32_MAX && s->nruns < UINT32_MAX - s->ncaches - 1);
+	xgrow((void **)&s->instant_t, &s->instants_cap, s->ninstants + 1, sizeof(*s->instant_t));
+	s->instant_t[s->ninstants++] = t_ns;
+	for (unsigned c = 0; c <= s->ncaches; c++) {
 		const struct sim_gauge *row = sim_stats_gauge(s, c);
 
-		if (row[SIM_GAUGE_slab_bytes].peak || row[SIM_GAUGE_large_bytes].peak)
-			stats_sample_push(s, t_ns, (int32_t)c, row);
+		if (c == s->ncaches || row[SIM_GAUGE_slab_bytes].peak || row[SIM_GAUGE_large_bytes].peak)
+			stats_series_put(s, c, i, row);
 	}
-	stats_sample_push(s, t_ns, -1, sim_stats_gauge(s, s->ncaches));
-	s->ninstants++;
 }
 
+static unsigned stats_run_slot(const struct sim_stats *s, const struct sim_mem_run *r)
+{
+	return r->cache < 0 ? s->ncaches : (unsigned)r->cache;
+}
+
+/*
+ * Keeps the instants 0, 2, 4, ...: a run over the instants first..end
+ * keeps those of them that are even, and begins at the first of those,
+ * (first + 1) / 2 after renumbering; a run with none (one odd instant) is
+ * dropped, and the one before it of its cache, if any, then reaches up to
+ * the next.
+ */
 void sim_stats_sample_thin(struct sim_stats *s)
 {
-	size_t instant = 0, kept = 0;
+	uint64_t *next_first = xmalloc((size_t)(s->ncaches + 1) * sizeof(*next_first));
+	size_t kept = 0;
 
-	for (size_t i = 0; i < s->nsamples; i++) {
-		if (!(instant % 2))
-			s->samples[kept++] = s->samples[i];
-		if (s->samples[i].cache == -1)
-			instant++;
+	for (size_t i = 0; i < s->ninstants; i += 2)
+		s->instant_t[i / 2] = s->instant_t[i];
+	for (unsigned c = 0; c <= s->ncaches; c++) {
+		next_first[c] = s->ninstants;
+		s->series_run[c] = SIM_SERIES_NONE;
 	}
-	s->nsamples = kept;
+	/* backwards: each run ends where its cache's next one begins */
+	for (size_t k = s->nruns; k-- > 0; ) {
+		struct sim_mem_run *r = &s->runs[k];
+		unsigned slot = stats_run_slot(s, r);
+		uint64_t end = next_first[slot] - 1;
+
+		next_first[slot] = r->first;
+		r->first = (r->first + 1) / 2 <= end / 2 ? (r->first + 1) / 2 : SIM_SERIES_NONE;
+	}
+	for (size_t k = 0; k < s->nruns; k++) {
+		if (s->runs[k].first == SIM_SERIES_NONE)
+			continue;
+		s->series_run[stats_run_slot(s, &s->runs[k])] = (uint32_t)kept;
+		s->runs[kept++] = s->runs[k];
+	}
+	s->nruns = kept;
+	for (unsigned c = 0; c <= s->ncaches; c++)
+		if (s->series_run[c] != SIM_SERIES_NONE)
+			memcpy(&s->series_last[(size_t)c * SIM_GAUGE_COUNT], s->runs[s->series_run[c]].g,
+			       sizeof(s->runs->g));
+	free(next_first);
 	s->ninstants = (s->ninstants + 1) / 2;
 	s->samples_thinned++;
+}
+
+size_t sim_stats_series_rows(const struct sim_stats *s)
+{
+	struct sim_series_iter it;
+	size_t n = 0;
+
+	sim_series_iter_init(&it, s);
+	for (size_t k = 0; k < s->nruns; k++) {
+		const struct sim_mem_run *r = &s->runs[it.order[k]];
+		const struct sim_mem_run *next = k + 1 < s->nruns ? &s->runs[it.order[k + 1]] : NULL;
+
+		n += (next && next->cache == r->cache ? next->first : s->ninstants) - r->first;
+	}
+	sim_series_iter_fini(&it);
+	return n;
+}
+
+void sim_series_iter_init(struct sim_series_iter *it, const struct sim_stats *s)
+{
+	size_t nbins = (size_t)s->ncaches + 1, *start = xcalloc(nbins + 1, sizeof(*start));
+
+	it->s = s;
+	it->order = xmalloc((s->nruns ? s->nruns : 1) * sizeof(*it->order));
+	/* a counting sort by cache + 1: the total (-1) first */
+	for (size_t k = 0; k < s->nruns; k++)
+		start[(size_t)(s->runs[k].cache + 1) + 1]++;
+	for (size_t b = 1; b <= nbins; b++)
+		start[b] += start[b - 1];
+	for (size_t k = 0; k < s->nruns; k++)
+		it->order[start[(size_t)(s->runs[k].cache + 1)]++] = k;
+	free(start);
+	it->k = it->next = 0;
+	it->i = 1;
+	it->end = 0;		/* i > end: the next call starts run order[next] */
+}
+
+bool sim_series_iter_next(struct sim_series_iter *it, struct sim_mem_sample *row)
+{
+	const struct sim_stats *s = it->s;
+	const struct sim_mem_run *r;
+
+	if (it->i > it->end) {
+		const struct sim_mem_run *next;
+
+		if (it->next >= s->nruns)
+			return false;
+		it->k = it->next++;
+		r = &s->runs[it->order[it->k]];
+		next = it->next < s->nruns ? &s->runs[it->order[it->next]] : NULL;
+		it->i = r->first;
+		it->end = (next && next->cache == r->cache ? next->first : s->ninstants) - 1;
+	}
+	r = &s->runs[it->order[it->k]];
+	memset(row, 0, sizeof(*row));
+	row->t_ns = s->instant_t[it->i++];
+	row->cache = r->cache;
+	memcpy(row->g, r->g, sizeof(row->g));
+	return true;
+}
+
+void sim_series_iter_fini(struct sim_series_iter *it)
+{
+	free(it->order);
+	it->order = NULL;
+}
+
+struct sim_mem_sample *sim_stats_series_expand(const struct sim_stats *s, size_t *n)
+{
+	size_t nslots = (size_t)s->ncaches + 1, rows = 0;
+	struct sim_mem_sample *out = xcalloc(sim_stats_series_rows(s) + 1, sizeof(*out));
+	uint32_t *cur = xmalloc(nslots * sizeof(*cur));
+
+	for (size_t c = 0; c < nslots; c++)
+		cur[c] = SIM_SERIES_NONE;
+	for (size_t i = 0, k = 0; i < s->ninstants; i++) {
+		/* the runs beginning at i replace their caches' */
+		for (; k < s->nruns && s->runs[k].first == i; k++)
+			cur[stats_run_slot(s, &s->runs[k])] = (uint32_t)k;
+		for (size_t c = 0; c < nslots; c++) {
+			const struct sim_mem_run *r = cur[c] == SIM_SERIES_NONE ? NULL : &s->runs[cur[c]];
+
+			if (!r)
+				continue;
+			out[rows].t_ns = s->instant_t[i];
+			out[rows].cache = r->cache;
+			memcpy(out[rows].g, r->g, sizeof(r->g));
+			rows++;
+		}
+	}
+	free(cur);
+	*n = rows;
+	return out;
 }
 
 uint64_t sim_stats_counter_total(const struct sim_stats *s, enum sim_counter c)
@@ -225,8 +371,10 @@ void sim_stats_restart(struct sim_stats *s)
 		gsl_histogram_reset(s->lat[k]);
 		s->lat_sum[k] = s->lat_n[k] = s->lat_max[k] = 0;
 	}
-	s->nsamples = 0;
+	s->nruns = 0;
 	s->ninstants = 0;
+	for (unsigned c = 0; c <= s->ncaches; c++)
+		s->series_run[c] = SIM_SERIES_NONE;
 	s->samples_thinned = 0;
 	s->stall_cycles = 0;
 	s->timer_runs = 0;

@@ -50,10 +50,25 @@ enum sim_lat_kind { SIM_LAT_ALLOC = 0, SIM_LAT_FREE = 1, SIM_LAT_COUNT };
 /* Cycle counts below this find their histogram bin by table, not by search. */
 #define SIM_LAT_FAST_MAX 4096
 
-/* One memory sample: cache == -1 is the total over caches. */
+/* One row of the memory time series: cache == -1 is the total over caches. */
 struct sim_mem_sample {
 	uint64_t t_ns;
 	int32_t cache;
+	int64_t g[SIM_GAUGE_COUNT];
+};
+
+/*
+ * The series is kept as runs: one cache's gauges from the instant `first`
+ * up to the instant before that cache's next run, or up to the last
+ * instant, an interval over which they did not change.  A cache has a row
+ * at every instant from the first at which it had ever held memory
+ * (slab_bytes or large_bytes above zero), and the total at every instant,
+ * so each one's runs cover every instant from its first on.  Most caches
+ * are idle in most sample periods: the runs take a fraction of the rows.
+ */
+struct sim_mem_run {
+	int32_t cache;			/* -1: the total */
+	uint32_t first;			/* instant it begins at */
 	int64_t g[SIM_GAUGE_COUNT];
 };
 
@@ -74,9 +89,13 @@ struct sim_stats {
 	gsl_histogram *lat[SIM_LAT_COUNT];	/* op latency in cycles, log-spaced bins */
 	uint16_t *lat_bin;			/* [SIM_LAT_FAST_MAX]: bin of a small cycle count */
 	uint64_t lat_sum[SIM_LAT_COUNT], lat_n[SIM_LAT_COUNT], lat_max[SIM_LAT_COUNT];
-	struct sim_mem_sample *samples;
-	size_t nsamples, samples_cap;
-	size_t ninstants;		/* sample instants in samples: each ends with its total row */
+	/* the memory time series (see struct sim_mem_run) */
+	uint64_t *instant_t;		/* [ninstants]: each sample instant's time, ns */
+	size_t ninstants, instants_cap;
+	struct sim_mem_run *runs;	/* [nruns], in the order they began */
+	size_t nruns, runs_cap;
+	int64_t *series_last;		/* [(ncaches + 1) * SIM_GAUGE_COUNT]: gauges of each one's latest run */
+	uint32_t *series_run;		/* [ncaches + 1]: its latest run, SIM_SERIES_NONE before its first */
 	unsigned samples_thinned;	/* times sim_stats_sample_thin() halved them */
 
 	/* run totals */
@@ -157,7 +176,7 @@ void sim_stats_latency(struct sim_stats *s, unsigned cache, enum sim_lat_kind k,
  * (memory held, live objects) and their peaks restart there.
  */
 void sim_stats_restart(struct sim_stats *s);
-/* Appends one sample of every cache with memory and the total. */
+/* Appends a sample instant: a row of every cache that has held memory, and of the total. */
 void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
 /*
  * Drops every other sample instant, keeping the first, the third, ...:
@@ -166,6 +185,28 @@ void sim_stats_sample(struct sim_stats *s, uint64_t t_ns);
  * on the new period).
  */
 void sim_stats_sample_thin(struct sim_stats *s);
+
+#define SIM_SERIES_NONE UINT32_MAX
+
+/* Rows of the series: what the memory table gets. */
+size_t sim_stats_series_rows(const struct sim_stats *s);
+
+/* The rows in (cache, time) order, the total's first: the memory table's index order. */
+struct sim_series_iter {
+	const struct sim_stats *s;
+	size_t *order;			/* the runs sorted by cache, stably */
+	size_t k, next;			/* order[k]: the run being read; order[next]: the one after */
+	uint64_t i, end;		/* its next instant and its last */
+};
+void sim_series_iter_init(struct sim_series_iter *it, const struct sim_stats *s);
+bool sim_series_iter_next(struct sim_series_iter *it, struct sim_mem_sample *row);
+void sim_series_iter_fini(struct sim_series_iter *it);
+
+/*
+ * The rows in time order, each instant's caches by id and its total last
+ * (allocated, *n rows, padding zeroed): the series as a list of samples.
+ */
+struct sim_mem_sample *sim_stats_series_expand(const struct sim_stats *s, size_t *n);
 
 /* Name of a policy-registered cache, NULL for the trace's own caches. */
 static inline const char *sim_stats_extra_name(const struct sim_stats *s, unsigned cache)

@@ -146,8 +146,9 @@ static bool stats_equal_but_series(const struct sim_stats *a, const struct sim_s
 
 static bool stats_equal(const struct sim_stats *a, const struct sim_stats *b)
 {
-	return stats_equal_but_series(a, b) && a->nsamples == b->nsamples &&
-	       !memcmp(a->samples, b->samples, a->nsamples * sizeof(*a->samples));
+	return stats_equal_but_series(a, b) && a->ninstants == b->ninstants &&
+	       !memcmp(a->instant_t, b->instant_t, a->ninstants * sizeof(*a->instant_t)) &&
+	       a->nruns == b->nruns && !memcmp(a->runs, b->runs, a->nruns * sizeof(*a->runs));
 }
 
 START_TEST(test_same_seed_same_result)
@@ -347,6 +348,8 @@ START_TEST(test_edge_cases)
 	struct sim_workload w;
 	struct sim_replay_opts o = { .verify = true };
 	struct sim_stats *st = NULL;
+	struct sim_mem_sample *rows;
+	size_t nrows;
 	char err[512], what[256];
 
 	config_for(&v, &cfg, &ops, &pv);
@@ -356,8 +359,9 @@ START_TEST(test_edge_cases)
 		      "%s: the verified replay should succeed: %s", what, err);
 	check_books(st, what);
 	/* memory held never below the live bytes, at every sample */
-	for (size_t i = 0; i < st->nsamples; i++) {
-		const struct sim_mem_sample *m = &st->samples[i];
+	rows = sim_stats_series_expand(st, &nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct sim_mem_sample *m = &rows[i];
 
 		if (m->cache != -1)
 			continue;
@@ -366,23 +370,25 @@ START_TEST(test_edge_cases)
 			      (long long)(m->g[SIM_GAUGE_slab_bytes] + m->g[SIM_GAUGE_large_bytes]),
 			      (long long)m->g[SIM_GAUGE_live_bytes], (unsigned long long)m->t_ns);
 	}
+	free(rows);
 	sim_stats_destroy(st);
 	sim_workload_fini(&w);
 }
 END_TEST
 
-/* The first row of each sample instant of st, in *first (allocated), and their number. */
-static size_t series_instants(const struct sim_stats *st, size_t **first)
+/* The first row of each sample instant of rows (st's series), in *first (allocated), and their number. */
+static size_t series_instants(const struct sim_stats *st, const struct sim_mem_sample *rows, size_t nrows,
+			      size_t **first)
 {
 	size_t n = 0;
 
 	*first = malloc((st->ninstants + 1) * sizeof(**first));
 	ck_assert_ptr_nonnull(*first);
-	for (size_t i = 0; i < st->nsamples; i++)
-		if (!i || st->samples[i - 1].cache == -1)
+	for (size_t i = 0; i < nrows; i++)
+		if (!i || rows[i - 1].cache == -1)
 			(*first)[n++] = i;
 	ck_assert_uint_eq(n, st->ninstants);
-	(*first)[n] = st->nsamples;
+	(*first)[n] = nrows;
 	return n;
 }
 
@@ -399,7 +405,8 @@ START_TEST(test_series_thinned)
 	struct sim_param_values pv;
 	struct sim_run_config cfg;
 	struct sim_stats *full = NULL, *thin = NULL;
-	size_t *ff, *tf, nfull, nthin;
+	size_t *ff, *tf, nfull, nthin, nfrows, ntrows;
+	struct sim_mem_sample *frows, *trows;
 	char err[512];
 
 	config_for(&v, &cfg, &ops, &pv);
@@ -409,8 +416,12 @@ START_TEST(test_series_thinned)
 	cfg.mach.sample_max = 16;
 	ck_assert_int_eq(sim_replay(w, &cfg, ops, &pv, NULL, &thin, err, sizeof(err)), 0);
 	ck_assert_msg(stats_equal_but_series(full, thin), "bounding the series should change nothing else");
-	nfull = series_instants(full, &ff);
-	nthin = series_instants(thin, &tf);
+	frows = sim_stats_series_expand(full, &nfrows);
+	trows = sim_stats_series_expand(thin, &ntrows);
+	ck_assert_uint_eq(nfrows, sim_stats_series_rows(full));
+	ck_assert_uint_eq(ntrows, sim_stats_series_rows(thin));
+	nfull = series_instants(full, frows, nfrows, &ff);
+	nthin = series_instants(thin, trows, ntrows, &tf);
 	ck_assert_uint_eq(full->samples_thinned, 0);
 	ck_assert_uint_ge(nfull, 1000);
 	/*
@@ -427,11 +438,13 @@ START_TEST(test_series_thinned)
 		size_t j = i + 1 < nthin ? i << thin->samples_thinned : nfull - 1, rows = tf[i + 1] - tf[i];
 
 		ck_assert_msg(j < nfull && ff[j + 1] - ff[j] == rows &&
-			      !memcmp(&thin->samples[tf[i]], &full->samples[ff[j]], rows * sizeof(*thin->samples)),
+			      !memcmp(&trows[tf[i]], &frows[ff[j]], rows * sizeof(*trows)),
 			      "instant %zu of the bounded series should be instant %zu of the whole one", i, j);
 	}
 	free(ff);
 	free(tf);
+	free(frows);
+	free(trows);
 	sim_stats_destroy(full);
 	sim_stats_destroy(thin);
 }

@@ -293,15 +293,17 @@ START_TEST(test_memory_constant)
 	struct sim_run_config cfg;
 	struct tiny t;
 	struct sim_stats *st;
-	size_t after = 0;
+	struct sim_mem_sample *rows;
+	size_t after = 0, nrows;
 
 	tiny_init(&t);
 	churn_trace(&t);
 	tiny_config(&cfg, 4, 1, SIM_TIMING_TRACE);
 	cfg.mach.sample_ns = 100000;	/* 10 samples between two events 1 ms apart */
 	st = tiny_run_cfg(&t, &cfg, impl, "nobjs=64,on_empty=fail");
-	for (size_t i = 0; i < st->nsamples; i++) {
-		const struct sim_mem_sample *s = &st->samples[i];
+	rows = sim_stats_series_expand(st, &nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct sim_mem_sample *s = &rows[i];
 
 		if (s->cache != -1)
 			continue;
@@ -323,6 +325,7 @@ START_TEST(test_memory_constant)
 	/* every object is back: the whole pool is cached */
 	ck_assert_int_eq(gauge_total(st, SIM_GAUGE_cached_objs), 64);
 	ck_assert_int_eq(sim_stats_gauge(st, st->ncaches)[SIM_GAUGE_cached_objs].peak, 64);
+	free(rows);
 	sim_stats_destroy(st);
 	sim_workload_fini(&t.w);
 }

@@ -79,8 +79,10 @@ static void st_assert_same_stats(const struct sim_stats *a, const struct sim_sta
 	ST_SAME_ARRAY(a, b, op_cycles_cache, nk * SIM_LAT_COUNT);
 	ST_SAME_ARRAY(a, b, lat_sum, SIM_LAT_COUNT);
 	ST_SAME_ARRAY(a, b, lat_max, SIM_LAT_COUNT);
-	ck_assert_uint_eq(a->nsamples, b->nsamples);
-	ST_SAME_ARRAY(a, b, samples, a->nsamples);
+	ck_assert_uint_eq(a->ninstants, b->ninstants);
+	ST_SAME_ARRAY(a, b, instant_t, a->ninstants);
+	ck_assert_uint_eq(a->nruns, b->nruns);
+	ST_SAME_ARRAY(a, b, runs, a->nruns);
 	for (int k = 0; k < SIM_LAT_COUNT; k++)
 		ck_assert_msg(gsl_histogram_equal_bins_p(a->lat[k], b->lat[k]) &&
 			      !memcmp(a->lat[k]->bin, b->lat[k]->bin, a->lat[k]->n * sizeof(double)),
