@@ -28,8 +28,34 @@ void engine_fini(struct engine *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Puts ev at slot i (heap[i] free) and sifts it down among the first n slots. */
-static void engine_sift_down(struct engine *e, size_t i, struct engine_event ev)
+/*
+ * The sifts carry the moving event's fields in registers and store them
+ * field by field into its final slot: an event built on the stack and
+ * copied as a whole would be read back by wide loads that straddle the
+ * narrow stores that built it, which the store buffer cannot forward.
+ */
+static inline bool engine_slot_before(const struct engine_event *a, sim_cycles_t t, uint32_t tie, uint64_t seq)
+{
+	if (a->t != t)
+		return a->t < t;
+	if (a->tie != tie)
+		return a->tie < tie;
+	return a->seq < seq;
+}
+
+static inline void engine_slot_set(struct engine_event *slot, sim_cycles_t t, uint32_t tie, uint32_t kind,
+				   uint64_t seq, uint64_t arg)
+{
+	slot->t = t;
+	slot->tie = tie;
+	slot->kind = kind;
+	slot->seq = seq;
+	slot->arg = arg;
+}
+
+/* Puts the event at slot i (heap[i] free) and sifts it down among the first n slots. */
+static void engine_sift_down(struct engine *e, size_t i, sim_cycles_t t, uint32_t tie, uint32_t kind,
+			     uint64_t seq, uint64_t arg)
 {
 	for (;;) {
 		size_t c = 2 * i + 1;
@@ -38,30 +64,33 @@ static void engine_sift_down(struct engine *e, size_t i, struct engine_event ev)
 			break;
 		if (c + 1 < e->n && engine_event_before(&e->heap[c + 1], &e->heap[c]))
 			c++;
-		if (!engine_event_before(&e->heap[c], &ev))
+		if (!engine_slot_before(&e->heap[c], t, tie, seq))
 			break;
 		e->heap[i] = e->heap[c];
 		i = c;
 	}
-	e->heap[i] = ev;
+	engine_slot_set(&e->heap[i], t, tie, kind, seq, arg);
 }
 
 /* Fills the hole a pop left at the root with the last event. */
 static void engine_fill_hole(struct engine *e)
 {
 	e->vacant = false;
-	if (--e->n)
-		engine_sift_down(e, 0, e->heap[e->n]);
+	if (--e->n) {
+		const struct engine_event *last = &e->heap[e->n];	/* beyond the n slots the sift writes */
+
+		engine_sift_down(e, 0, last->t, last->tie, last->kind, last->seq, last->arg);
+	}
 }
 
 void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t kind, uint64_t arg)
 {
-	struct engine_event ev = { .t = t, .tie = tie, .kind = kind, .seq = e->seq++, .arg = arg };
+	uint64_t seq = e->seq++;
 	size_t i;
 
 	if (e->vacant) {
 		e->vacant = false;
-		engine_sift_down(e, 0, ev);
+		engine_sift_down(e, 0, t, tie, kind, seq, arg);
 		return;
 	}
 	if (e->n == e->cap)
@@ -69,12 +98,13 @@ void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t 
 	for (i = e->n++; i > 0; ) {
 		size_t parent = (i - 1) / 2;
 
-		if (!engine_event_before(&ev, &e->heap[parent]))
+		/* seq is new: the parent is never the same event, so not before it means after it */
+		if (engine_slot_before(&e->heap[parent], t, tie, seq))
 			break;
 		e->heap[i] = e->heap[parent];
 		i = parent;
 	}
-	e->heap[i] = ev;
+	engine_slot_set(&e->heap[i], t, tie, kind, seq, arg);
 }
 
 bool engine_event_pop(struct engine *e, struct engine_event *out)
