@@ -73,7 +73,7 @@ static void engine_sift_down(struct engine *e, size_t i, sim_cycles_t t, uint32_
 }
 
 /* Fills the hole a pop left at the root with the last event. */
-static void engine_fill_hole(struct engine *e)
+void engine_fill_hole(struct engine *e)
 {
 	e->vacant = false;
 	if (--e->n) {
@@ -105,17 +105,6 @@ void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t 
 		i = parent;
 	}
 	engine_slot_set(&e->heap[i], t, tie, kind, seq, arg);
-}
-
-bool engine_event_pop(struct engine *e, struct engine_event *out)
-{
-	if (e->vacant)
-		engine_fill_hole(e);
-	if (!e->n)
-		return false;
-	*out = e->heap[0];
-	e->vacant = true;
-	return true;
 }
 
 bool engine_has_kind(const struct engine *e, uint32_t kind)

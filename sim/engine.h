@@ -36,8 +36,24 @@ struct engine {
 void engine_init(struct engine *e);
 void engine_fini(struct engine *e);
 void engine_event_push(struct engine *e, sim_cycles_t t, uint32_t tie, uint32_t kind, uint64_t arg);
-/* Removes the earliest event into *out; false when the queue is empty. */
-bool engine_event_pop(struct engine *e, struct engine_event *out);
+void engine_fill_hole(struct engine *e);
+/*
+ * Removes the earliest event into *out; false when the queue is empty.
+ * Inline, so that the caller's copy is the fields it reads: the root was
+ * most likely stored a field at a time by the push just before, and a
+ * copy of it as a whole, by wide loads over those stores, would stall
+ * until they reached the cache.
+ */
+static inline bool engine_event_pop(struct engine *e, struct engine_event *out)
+{
+	if (e->vacant)
+		engine_fill_hole(e);
+	if (!e->n)
+		return false;
+	*out = e->heap[0];
+	e->vacant = true;
+	return true;
+}
 /* Events queued. */
 static inline size_t engine_len(const struct engine *e)
 {
