@@ -190,13 +190,12 @@ static struct ll_entry ll_ring_pop_back(struct ll_list *l)
 
 /* --- set-up ------------------------------------------------------------- */
 
-static struct ll_cache *ll_cache_get(struct llcache *ll, struct sim_op *op)
+/* A cache's first use on any cpu: its shared line and every cpu's list head. */
+static __attribute__((noinline)) struct ll_cache *ll_cache_setup(struct llcache *ll, struct sim_op *op)
 {
 	struct ll_cache *c = &ll->cache[op->cache];
 	struct machine *m = ll->m;
 
-	if (c->ready)
-		return c;
 	c->ready = true;
 	c->addr = machine_struct_alloc(m, 0, SIM_LINE_BYTES, SIM_LINE_BYTES);
 	c->cpu = xcalloc(m->ncpus, sizeof(*c->cpu));
@@ -204,6 +203,13 @@ static struct ll_cache *ll_cache_get(struct llcache *ll, struct sim_op *op)
 		c->cpu[cpu].addr = machine_struct_alloc(m, m->cpu_node[cpu], LL_HEAD_BYTES, SIM_LINE_BYTES);
 	sim_gauge_add(op, SIM_GAUGE_meta_bytes, (int64_t)LL_HEAD_BYTES * m->ncpus);
 	return c;
+}
+
+static inline struct ll_cache *ll_cache_get(struct llcache *ll, struct sim_op *op)
+{
+	struct ll_cache *c = &ll->cache[op->cache];
+
+	return c->ready ? c : ll_cache_setup(ll, op);
 }
 
 /* --- elements: objects of global_list_cache from SLUB ---------------------- */

@@ -183,13 +183,12 @@ static long slub_param(const struct slub *sl, enum slub_param i, long autoval)
 	return sl->p.is_auto[i] ? autoval : sl->p.v[i];
 }
 
-static struct slub_cache *slub_cache_get(struct slub *sl, unsigned id)
+/* A cache's first use: kmem_cache_create() and its per-cpu and per-node parts. */
+static __attribute__((noinline)) struct slub_cache *slub_cache_setup(struct slub *sl, unsigned id)
 {
 	struct slub_cache *c = &sl->cache[id];
 	struct machine *m = sl->m;
 
-	if (c->ready)
-		return c;
 	c->ready = true;
 	c->size = SIM_MAX(machine_cache_size(m, id), 8u);
 	/* auto: the traced kernel's order where a snapshot gave it, else calculate_order() */
@@ -217,6 +216,13 @@ static struct slub_cache *slub_cache_get(struct slub *sl, unsigned id)
 		c->node[n].partial.addr = a;
 	}
 	return c;
+}
+
+static inline struct slub_cache *slub_cache_get(struct slub *sl, unsigned id)
+{
+	struct slub_cache *c = &sl->cache[id];
+
+	return c->ready ? c : slub_cache_setup(sl, id);
 }
 
 /* 2007: &s->cpu_slab[cpu], an array in struct kmem_cache after its first line. */

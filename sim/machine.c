@@ -69,7 +69,9 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
 	op->ctx = SIM_CTX_TASK;
 	op->start = start;
 	op->now = start;
-	sim_op_set_origin(op, SIM_ORIGIN_ALLOCATOR);
+	op->origin = SIM_ORIGIN_ALLOCATOR;
+	op->tcpu = sim_stats_touch_cpu(m->stats, cpu, op->origin);
+	op->tcache = sim_stats_touch_cache(m->stats, cache, op->origin);
 }
 
 sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align)

@@ -96,9 +96,10 @@ static inline void sim_op_set_cache(struct sim_op *op, unsigned cache)
 
 static inline void sim_op_set_origin(struct sim_op *op, enum sim_origin origin)
 {
+	/* the origin is the last index of both arrays: the same cpu's and cache's records lie side by side */
+	op->tcpu += (int)origin - (int)op->origin;
+	op->tcache += (int)origin - (int)op->origin;
 	op->origin = origin;
-	op->tcpu = sim_stats_touch_cpu(op->m->stats, op->cpu, origin);
-	op->tcache = sim_stats_touch_cache(op->m->stats, op->cache, origin);
 }
 
 /*
