@@ -407,9 +407,9 @@ static sim_cycles_t cl_cost(const struct coherence *c, enum cl_outcome o, enum c
 	return cyc;
 }
 
-/* Each outcome's counter in struct sim_touch_stat. */
+/* Each outcome's counter in struct sim_touch_stat; hits have none (sim_touch_fold()). */
 static const size_t cl_outcome_field[] = {
-	[CL_HIT] = offsetof(struct sim_touch_stat, hits),
+	[CL_HIT] = SIZE_MAX,
 	[CL_MEM_LOCAL] = offsetof(struct sim_touch_stat, mem_local),
 	[CL_MEM_REMOTE] = offsetof(struct sim_touch_stat, mem_remote),
 	[CL_XFER_LOCAL] = offsetof(struct sim_touch_stat, xfer_local),
@@ -434,7 +434,8 @@ static inline void cl_account(struct sim_touch_stat *t, enum cl_kind kind, enum 
 	if (!t)
 		return;
 	(*cl_field(t, cl_kind_field[kind]))++;
-	(*cl_field(t, cl_outcome_field[o]))++;
+	if (o != CL_HIT)
+		(*cl_field(t, cl_outcome_field[o]))++;
 	t->invalidations += inval;
 }
 

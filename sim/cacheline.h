@@ -129,6 +129,7 @@ sim_cycles_t cacheline_access_slow(struct coherence *c, unsigned cpu, sim_addr_t
 				   struct sim_touch_stat *t1, struct sim_touch_stat *t2,
 				   enum cl_outcome *outcome);
 
+/* A hit counts by its kind only: sim_touch_fold() derives the hits. */
 static inline void cl_account_hit(struct sim_touch_stat *t, enum cl_kind kind)
 {
 	if (!t)
@@ -139,13 +140,12 @@ static inline void cl_account_hit(struct sim_touch_stat *t, enum cl_kind kind)
 		t->writes++;
 	else
 		t->atomics++;
-	t->hits++;
 }
 
 /*
  * One access by cpu to the line holding addr at time now (cycles).
  * Returns its cost in cycles and adds it to both stat records (either may
- * be NULL).  *outcome, if not NULL, says how it was served.
+ * be NULL; their hits are left to sim_touch_fold()).  *outcome, if not NULL, says how it was served.
  * Inline: a line the cpu's hint table finds in a state that decides the
  * access alone (held for a read, owned for a write) is a hit right here.
  * cacheline_access_pc() is the same with p = coherence_pcache(c, cpu).

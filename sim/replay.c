@@ -541,6 +541,7 @@ static struct sim_stats *replay_take_stats(struct replay *r)
 	struct sim_stats *st = r->m->stats;
 
 	r->m->stats = NULL;
+	sim_stats_touch_fold(st);
 	st->extra_name = r->m->extra_name;
 	st->extra_size = r->m->extra_size;
 	r->m->extra_name = NULL;

@@ -309,6 +309,14 @@ void sim_stats_lock_total(const struct sim_stats *s, unsigned cls, struct sim_lo
 	}
 }
 
+void sim_stats_touch_fold(struct sim_stats *s)
+{
+	for (size_t i = 0; i < (size_t)s->ncpus * SIM_ORIGIN_COUNT; i++)
+		sim_touch_fold(&s->touch_cpu[i]);
+	for (size_t i = 0; i < (size_t)s->ncaches * SIM_ORIGIN_COUNT; i++)
+		sim_touch_fold(&s->touch_cache[i]);
+}
+
 void sim_stats_touch_total(const struct sim_stats *s, unsigned origin, struct sim_touch_stat *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -33,13 +33,25 @@ extern const char *const sim_origin_name[SIM_ORIGIN_COUNT];
 
 struct sim_touch_stat {
 	uint64_t reads, writes, atomics;	/* accesses by kind */
-	uint64_t hits;				/* served by the private cache */
+	uint64_t hits;				/* served by the private cache: see sim_touch_fold() */
 	uint64_t upgrades;			/* writes to a shared copy: others invalidated, no data moved */
 	uint64_t mem_local, mem_remote;		/* served by memory */
 	uint64_t xfer_local, xfer_remote;	/* served by another cpu's cache */
 	uint64_t invalidations;			/* copies invalidated in other cpus */
 	uint64_t cas_retries;			/* cmpxchg retried after a conflicting write */
 };
+
+/*
+ * Hits are not counted as they happen: the coherence model counts every
+ * access by its kind, and those not served by the private cache by their
+ * outcome; the hits are the rest.  This fills them in (again, if they
+ * were); a replay does it for every record before its statistics leave it.
+ */
+static inline void sim_touch_fold(struct sim_touch_stat *t)
+{
+	t->hits = t->reads + t->writes + t->atomics -
+		  (t->upgrades + t->mem_local + t->mem_remote + t->xfer_local + t->xfer_remote);
+}
 
 struct sim_gauge {
 	int64_t cur, peak;
@@ -214,6 +226,8 @@ static inline const char *sim_stats_extra_name(const struct sim_stats *s, unsign
 	return cache >= s->ntrace_caches && cache < s->ncaches ? s->extra_name[cache - s->ntrace_caches] : NULL;
 }
 
+/* sim_touch_fold() of every touch record. */
+void sim_stats_touch_fold(struct sim_stats *s);
 /* Totals over cpus. */
 uint64_t sim_stats_counter_total(const struct sim_stats *s, enum sim_counter c);
 void sim_stats_lock_total(const struct sim_stats *s, unsigned cls, struct sim_lock_stat *out);

@@ -528,9 +528,10 @@ struct touch_delta {
 
 static struct touch_delta touch_now(const struct direct *d, unsigned cpu)
 {
-	const struct sim_touch_stat *t = sim_stats_touch_cpu(d->m->stats, cpu, SIM_ORIGIN_ALLOCATOR);
+	struct sim_touch_stat t = *sim_stats_touch_cpu(d->m->stats, cpu, SIM_ORIGIN_ALLOCATOR);
 
-	return (struct touch_delta){ t->reads, t->writes, t->atomics, t->hits };
+	sim_touch_fold(&t);	/* the replay has not handed its statistics out yet */
+	return (struct touch_delta){ t.reads, t.writes, t.atomics, t.hits };
 }
 
 static void assert_delta(const struct direct *d, const struct touch_delta *before, const char *what,
