@@ -17,14 +17,16 @@ void slab_backend_init(struct slab_backend *b, struct machine *m)
 void slab_backend_fini(struct slab_backend *b)
 {
 	for (unsigned node = 0; node < SIM_MAX_NODES; node++) {
-		for (uint32_t pfn = 0; pfn < b->by_pfn_cap[node]; pfn++) {
+		for (uint64_t pfn = 0; pfn < b->by_pfn_cap[node]; pfn++) {
 			struct slab *s = b->by_pfn[node][pfn];
 
-			/* a slab's tail frames name it too: free it at its first */
-			if (s && sim_addr_offset(s->base) >> SIM_PAGE_SHIFT == pfn) {
-				free(s->free);
-				free(s);
-			}
+			if (!s)
+				continue;
+			/* met at its first frame: the rest of its frames name it too, and are passed over */
+			sim_assert(sim_addr_offset(s->base) >> SIM_PAGE_SHIFT == pfn);
+			pfn += (1u << s->order) - 1;
+			free(s->free);
+			free(s);
 		}
 		free(b->by_pfn[node]);
 	}
