@@ -31,24 +31,18 @@ static const char *human_bytes(double b, char *buf, size_t len)
 
 double summary_mean_slab_bytes(const struct sim_stats *st)
 {
+	struct sim_series_iter it;
+	struct sim_mem_sample row;
 	double sum = 0;
 	size_t n = 0;
 
-	/* the total's rows, a run at a time: its runs cover every instant */
-	for (size_t k = 0; k < st->nruns; k++) {
-		const struct sim_mem_run *r = &st->runs[k];
-		size_t end = st->ninstants;
-
-		if (r->cache != -1)
-			continue;
-		for (size_t j = k + 1; j < st->nruns; j++)
-			if (st->runs[j].cache == -1) {
-				end = st->runs[j].first;
-				break;
-			}
-		sum += (double)r->g[SIM_GAUGE_slab_bytes] * (double)(end - r->first);
-		n += end - r->first;
+	/* the total's rows come first */
+	sim_series_iter_init(&it, st);
+	while (sim_series_iter_next(&it, &row) && row.cache == -1) {
+		sum += (double)row.g[SIM_GAUGE_slab_bytes];
+		n++;
 	}
+	sim_series_iter_fini(&it);
 	return n ? sum / (double)n : 0.0;
 }
 

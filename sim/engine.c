@@ -8,15 +8,6 @@
 #include "sim/engine.h"
 #include "sim/xalloc.h"
 
-static bool engine_event_before(const struct engine_event *a, const struct engine_event *b)
-{
-	if (a->t != b->t)
-		return a->t < b->t;
-	if (a->tie != b->tie)
-		return a->tie < b->tie;
-	return a->seq < b->seq;
-}
-
 void engine_init(struct engine *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -33,7 +24,9 @@ void engine_fini(struct engine *e)
  * field by field into its final slot: an event built on the stack and
  * copied as a whole would be read back by wide loads that straddle the
  * narrow stores that built it, which the store buffer cannot forward.
+ * So the comparison takes the other event's keys as values.
  */
+/* Whether a comes before the event keyed (t, tie, seq). */
 static inline bool engine_slot_before(const struct engine_event *a, sim_cycles_t t, uint32_t tie, uint64_t seq)
 {
 	if (a->t != t)
@@ -41,6 +34,11 @@ static inline bool engine_slot_before(const struct engine_event *a, sim_cycles_t
 	if (a->tie != tie)
 		return a->tie < tie;
 	return a->seq < seq;
+}
+
+static inline bool engine_event_before(const struct engine_event *a, const struct engine_event *b)
+{
+	return engine_slot_before(a, b->t, b->tie, b->seq);
 }
 
 static inline void engine_slot_set(struct engine_event *slot, sim_cycles_t t, uint32_t tie, uint32_t kind,

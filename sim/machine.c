@@ -61,17 +61,14 @@ void machine_op_begin(struct machine *m, struct sim_op *op, unsigned cpu, unsign
 {
 	op->m = m;
 	op->coh = m->coh;
-	op->cpu = cpu;
-	op->pc = coherence_pcache(m->coh, cpu);
 	op->node = m->cpu_node[cpu];
-	op->cache = cache;
 	op->want_node = SIM_NO_NODE;
 	op->ctx = SIM_CTX_TASK;
 	op->start = start;
 	op->now = start;
 	op->origin = SIM_ORIGIN_ALLOCATOR;
-	op->tcpu = sim_stats_touch_cpu(m->stats, cpu, op->origin);
-	op->tcache = sim_stats_touch_cache(m->stats, cache, op->origin);
+	sim_op_set_cpu(op, cpu);
+	sim_op_set_cache(op, cache);
 }
 
 sim_addr_t machine_struct_alloc(struct machine *m, unsigned node, size_t bytes, size_t align)

@@ -193,19 +193,20 @@ void sim_stats_sample_thin(struct sim_stats *s)
 	s->samples_thinned++;
 }
 
+/* Each one's runs cover every instant from its first run's on: a row for each. */
 size_t sim_stats_series_rows(const struct sim_stats *s)
 {
-	struct sim_series_iter it;
+	bool *seen = xcalloc((size_t)s->ncaches + 1, sizeof(*seen));
 	size_t n = 0;
 
-	sim_series_iter_init(&it, s);
 	for (size_t k = 0; k < s->nruns; k++) {
-		const struct sim_mem_run *r = &s->runs[it.order[k]];
-		const struct sim_mem_run *next = k + 1 < s->nruns ? &s->runs[it.order[k + 1]] : NULL;
+		unsigned slot = stats_run_slot(s, &s->runs[k]);
 
-		n += (next && next->cache == r->cache ? next->first : s->ninstants) - r->first;
+		if (!seen[slot])
+			n += s->ninstants - s->runs[k].first;
+		seen[slot] = true;
 	}
-	sim_series_iter_fini(&it);
+	free(seen);
 	return n;
 }
 
